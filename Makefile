@@ -1,0 +1,50 @@
+# afterview: `make lab` to open the workbook, `make test` to run every test.
+# Both set everything up first (a .venv beside this file), so they work on a fresh clone.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+APP_PORT ?= 8866
+
+.PHONY: setup lab app test test-fast lint bench demo clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# The user's journal: data/journal.sqlite (git-ignored). The demo lives in its own file.
+data/journal.sqlite: | $(STAMP)
+	$(BIN)/afterview init --journal $@
+
+data/demo.sqlite: | $(STAMP)
+	$(BIN)/afterview demo --journal $@.tmp && mv $@.tmp $@
+
+demo: data/demo.sqlite
+
+lab: setup data/journal.sqlite data/demo.sqlite
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.root_dir=notebooks
+
+app: setup data/journal.sqlite data/demo.sqlite
+	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis screenshots .bench

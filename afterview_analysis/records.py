@@ -1,0 +1,676 @@
+"""The vocabulary of afterview: one frozen dataclass per thing the playbook talks about.
+
+Every record validates itself when it is built (and again on :func:`dataclasses.replace`).
+A bad value raises :class:`RecordError`, which names the record, the field, the value and
+the rule it broke, so a form or the CLI can show it next to the field in plain words.
+
+Validation is declarative: each field carries a *check* (``Text``, ``Score``, ``Email``,
+``Url``, ``AwareDatetime``, ...) in its metadata. The same checks tell the journal which
+pandas dtype a column gets. We use the standard library rather than pydantic here because
+``afterview agenda`` and ``afterview draft`` must answer within a few times a bare Python
+start-up, and pydantic's import alone costs about four of those; the rules below are few,
+explicit and tested one by one in ``tests/test_records.py``.
+
+>>> from datetime import datetime, timezone
+>>> q = Question(interview_id="abc123", text="Tell me about a conflict", score=4)
+>>> q.category
+<Category.OTHER: 'other'>
+>>> Question(interview_id="abc123", text="Why us?", score=7)
+Traceback (most recent call last):
+...
+afterview_analysis.records.RecordError: Question.score = 7: must be a whole number from 1 to 5
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+__all__ = [
+    "DEFAULT_SKILLS",
+    "RECORD_TYPES",
+    "AfterviewError",
+    "Category",
+    "Channel",
+    "EmployerEvent",
+    "EventKind",
+    "Format",
+    "HeadsUp",
+    "Interview",
+    "Interviewer",
+    "Message",
+    "MessageKind",
+    "Outcome",
+    "PlaybookStep",
+    "Profile",
+    "Question",
+    "RecordError",
+    "Reference",
+    "Skill",
+    "SkillScore",
+    "Stage",
+    "Step",
+    "new_id",
+    "utc_now",
+]
+
+UTC = UTC
+
+
+class AfterviewError(Exception):
+    """Base of every error afterview raises on purpose (bad input, refused journal, ...)."""
+
+
+class RecordError(AfterviewError, ValueError):
+    """A value broke a rule. ``record``, ``field``, ``value`` and ``rule`` say which."""
+
+    def __init__(self, record: str, field: str, value: Any, rule: str):
+        self.record, self.field, self.value, self.rule = record, field, value, rule
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        super().__init__(f"{record}.{field} = {shown}: {rule}")
+
+
+class _InvalidError(Exception):
+    """Raised by a check; turned into a RecordError that names the field."""
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+class Stage(StrEnum):
+    SCREEN = "screen"
+    TECHNICAL = "technical"
+    ONSITE = "onsite"
+    FINAL = "final"
+    OTHER = "other"
+
+
+class Format(StrEnum):
+    PHONE = "phone"
+    VIDEO = "video"
+    IN_PERSON = "in_person"
+
+
+class Category(StrEnum):
+    TECHNICAL = "technical"
+    BEHAVIOURAL = "behavioural"
+    SYSTEM_DESIGN = "system_design"
+    CULTURE = "culture"
+    MOTIVATION = "motivation"
+    SALARY = "salary"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    ADVANCED = "advanced"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    GHOSTED = "ghosted"
+
+
+class Step(StrEnum):
+    """The six steps of the after-interview playbook, in order."""
+
+    ASK_NEXT_STEPS = "ask_next_steps"
+    ASSESS_PERFORMANCE = "assess_performance"
+    REVIEW_PROFILES = "review_profiles"
+    CONTACT_REFERENCES = "contact_references"
+    THANK_YOU = "thank_you"
+    FOLLOW_UP = "follow_up"
+
+
+class EventKind(StrEnum):
+    FEEDBACK = "feedback"
+    INFO_REQUEST = "info_request"
+    NEXT_ROUND = "next_round"
+    OFFER = "offer"
+    REJECTION = "rejection"
+    OTHER = "other"
+
+
+class MessageKind(StrEnum):
+    THANK_YOU = "thank_you"
+    FOLLOW_UP = "follow_up"
+    INFO_REPLY = "info_reply"
+    REFERENCE_HEADS_UP = "reference_heads_up"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    LETTER = "letter"
+    PHONE = "phone"
+
+
+DEFAULT_SKILLS = (
+    "technical depth",
+    "problem solving",
+    "communication",
+    "culture fit",
+    "questions asked",
+    "preparation",
+)
+
+
+def new_id() -> str:
+    """A new random record id: 12 lowercase hex digits (48 bits)."""
+    return uuid.uuid4().hex[:12]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------- checks
+# A check turns a raw value (from a form, the CLI, JSON or SQLite) into the canonical one,
+# or raises _InvalidError with the rule in words. ``dtype`` names the pandas dtype of its column.
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+
+
+class Check:
+    dtype = "str"
+    required = False
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip() and not self.required):
+            if self.required:
+                raise _InvalidError("is required")
+            return None
+        return self.convert(value)
+
+    def convert(self, value: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Check):
+    max_len: int = 5000
+    required: bool = False
+    single_line: bool = False
+
+    def __call__(self, value: Any) -> Any:
+        if self.required and (value is None or (isinstance(value, str) and not value.strip())):
+            raise _InvalidError("is required and cannot be empty")
+        return super().__call__(value)
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _InvalidError(f"must be text, not {type(value).__name__}")
+        if self.single_line:
+            value = value.strip()
+            if _LINE_BREAK.search(value):
+                raise _InvalidError("must be a single line (no line breaks)")
+        if _CONTROL.search(value):
+            raise _InvalidError("must not contain control characters")
+        if len(value) > self.max_len:
+            raise _InvalidError(f"must be at most {self.max_len} characters (got {len(value)})")
+        return value
+
+
+@dataclass(frozen=True)
+class Id(Check):
+    required: bool = True
+    _pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str) or not self._pattern.fullmatch(value):
+            raise _InvalidError("must be an id of 1-64 letters, digits, '-' or '_'")
+        return value
+
+
+@dataclass(frozen=True)
+class IntRange(Check):
+    low: int = 0
+    high: int = 100
+    required: bool = False
+    unit: str = ""
+    dtype = "Int64"
+
+    def convert(self, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _InvalidError(self.rule)
+        if not self.low <= value <= self.high:
+            raise _InvalidError(self.rule)
+        return value
+
+    @property
+    def rule(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"must be a whole number from {self.low} to {self.high}{unit}"
+
+
+def Score(required: bool = True) -> IntRange:  # noqa: N802 - reads as a type in field specs
+    """A self-assessment on the 1-5 scale."""
+    return IntRange(1, 5, required=required)
+
+
+@dataclass(frozen=True)
+class Choice(Check):
+    enum: type[StrEnum] = StrEnum
+    required: bool = True
+    dtype = "category"
+
+    def convert(self, value: Any) -> StrEnum:
+        try:
+            return self.enum(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in self.enum)
+            raise _InvalidError(f"must be one of: {allowed}") from None
+
+
+@dataclass(frozen=True)
+class Flag(Check):
+    dtype = "boolean"
+
+    def convert(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in (0, 1):
+            return bool(value)
+        raise _InvalidError("must be yes (true) or no (false)")
+
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+@dataclass(frozen=True)
+class Email(Check):
+    required: bool = False
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _InvalidError(f"must be text, not {type(value).__name__}")
+        value = value.strip()
+        local = value.split("@", 1)[0]
+        if (
+            len(value) > 254
+            or not _EMAIL.fullmatch(value)
+            or local.startswith(".")
+            or local.endswith(".")
+            or ".." in local
+        ):
+            raise _InvalidError("must be an email address like name@example.com")
+        return value
+
+
+_PHONE = re.compile(r"\+?[0-9 ().\-/]{5,30}(?: ?(?:x|ext\.?) ?[0-9]{1,6})?")
+
+
+@dataclass(frozen=True)
+class Phone(Check):
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _InvalidError(f"must be text, not {type(value).__name__}")
+        value = value.strip()
+        if not _PHONE.fullmatch(value) or sum(c.isdigit() for c in value) < 5:
+            raise _InvalidError("must be a phone number: digits, spaces, + - ( ) . / only")
+        return value
+
+
+@dataclass(frozen=True)
+class Url(Check):
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _InvalidError(f"must be text, not {type(value).__name__}")
+        value = value.strip()
+        rule = "must be a web address starting with http:// or https://"
+        if len(value) > 2000 or re.search(r"\s", value) or _CONTROL.search(value):
+            raise _InvalidError(rule)
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            raise _InvalidError(rule) from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise _InvalidError(rule)
+        return value
+
+
+@dataclass(frozen=True)
+class AwareDatetime(Check):
+    """A moment in time with its zone; kept in UTC (shown in the user's zone)."""
+
+    required: bool = True
+    dtype = "datetime64[us, UTC]"
+
+    def convert(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value.strip())
+            except ValueError:
+                raise _InvalidError("must be a date and time like 2026-03-14T09:30+01:00") from None
+        if not isinstance(value, datetime):
+            raise _InvalidError(f"must be a date and time, not {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise _InvalidError("must include a time zone (e.g. +01:00 or Z)")
+        if not 1970 <= value.year <= 2200:
+            raise _InvalidError("must be between the years 1970 and 2200")
+        return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Day(Check):
+    """A calendar date (no time)."""
+
+    required: bool = False
+    dtype = "datetime64[us]"
+
+    def convert(self, value: Any) -> date:
+        if isinstance(value, datetime):
+            raise _InvalidError("must be a date without a time, like 2026-03-14")
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value.strip())
+            except ValueError:
+                raise _InvalidError("must be a real date like 2026-03-14") from None
+        if not isinstance(value, date):
+            raise _InvalidError(f"must be a date, not {type(value).__name__}")
+        if not 1970 <= value.year <= 2200:
+            raise _InvalidError("must be between the years 1970 and 2200")
+        return value
+
+
+@dataclass(frozen=True)
+class Zone(Check):
+    def convert(self, value: Any) -> str:
+        from zoneinfo import ZoneInfo
+
+        if not isinstance(value, str):
+            raise _InvalidError(f"must be text, not {type(value).__name__}")
+        try:
+            ZoneInfo(value.strip())
+        except (ValueError, KeyError, OSError):
+            raise _InvalidError("must be an IANA time zone such as Europe/Paris or UTC") from None
+        return value.strip()
+
+
+def spec(check: Check, default: Any = MISSING, factory: Any = MISSING) -> Any:
+    """A dataclass field that validates with ``check``."""
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata={"check": check})
+    return field(default=default, metadata={"check": check})
+
+
+def text_spec(max_len: int = 5000, *, required: bool = False, line: bool = False) -> Any:
+    """A text field: required ones have no default, optional ones default to None."""
+    check = Text(max_len, required=required, single_line=line)
+    return spec(check) if required else spec(check, None)
+
+
+def id_field() -> Any:
+    return spec(Id(), factory=new_id)
+
+
+def ref_field(required: bool = True) -> Any:
+    return spec(Id(required=required)) if required else spec(Id(required=False), None)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """Base of every record: validates each field with its check after construction."""
+
+    __table__: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        name = type(self).__name__
+        for f in fields(self):
+            check = f.metadata.get("check")
+            if check is None:
+                continue
+            raw = getattr(self, f.name)
+            try:
+                object.__setattr__(self, f.name, check(raw))
+            except _InvalidError as exc:
+                raise RecordError(name, f.name, raw, str(exc)) from None
+        self.check_consistency()
+
+    def check_consistency(self) -> None:
+        """Rules across fields; raise RecordError naming the field at fault."""
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def checks(cls) -> dict[str, Check]:
+        return {f.name: f.metadata["check"] for f in fields(cls)}
+
+    def to_row(self) -> dict[str, Any]:
+        """The record as SQLite/JSON-ready values: ISO-8601 text, 0/1, plain str."""
+        return {f.name: to_sql(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Record:
+        """Build (and validate) a record from a stored row or a JSON object."""
+        unknown = set(row) - set(cls.columns())
+        if unknown:
+            name = sorted(unknown)[0]
+            raise RecordError(cls.__name__, name, row[name], "is not a field of this record")
+        return cls(**row)
+
+    def _fail(self, field_name: str, rule: str) -> None:
+        raise RecordError(type(self).__name__, field_name, getattr(self, field_name), rule)
+
+
+def to_sql(value: Any) -> Any:
+    """Canonical stored form of a field value."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile(Record):
+    """The user: who signs the letters, and the online profiles to review after each interview."""
+
+    __table__ = "profile"
+    id: str = spec(Id(), "me")
+    name: str | None = text_spec(200, line=True)
+    email: str | None = spec(Email(), None)
+    phone: str | None = spec(Phone(), None)
+    signature: str | None = text_spec(2000)
+    pitch: str | None = text_spec(2000)
+    timezone: str = spec(Zone(), "UTC")
+    linkedin: str | None = spec(Url(), None)
+    facebook: str | None = spec(Url(), None)
+    x: str | None = spec(Url(), None)
+    github: str | None = spec(Url(), None)
+    website: str | None = spec(Url(), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Skill(Record):
+    """One line of the skill rubric (user-extensible); scored 1-5 per interview."""
+
+    __table__ = "skills"
+    id: str = id_field()
+    name: str = text_spec(60, required=True, line=True)
+    position: int = spec(IntRange(0, 10_000), 0)
+    description: str | None = text_spec(500)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interview(Record):
+    """One interview: what happened, what they said comes next, and how it ended."""
+
+    __table__ = "interviews"
+    id: str = id_field()
+    company: str = text_spec(200, required=True, line=True)
+    role: str = text_spec(200, required=True, line=True)
+    stage: Stage = spec(Choice(Stage), Stage.SCREEN)
+    format: Format = spec(Choice(Format), Format.VIDEO)
+    starts_at: datetime = spec(AwareDatetime())
+    duration_minutes: int = spec(IntRange(1, 720, required=True, unit="minutes"), 60)
+    location: str | None = text_spec(500, line=True)
+    job_url: str | None = spec(Url(), None)
+    notes: str | None = text_spec(20_000)
+    process_length: str | None = text_spec(500, line=True)
+    feedback_by: date | None = spec(Day(), None)
+    keep_in_touch: bool | None = spec(Flag(), None)
+    recall_point: str | None = text_spec(2000)
+    forgotten_strength: str | None = text_spec(2000)
+    predicted_chance: int | None = spec(IntRange(0, 100, unit="%"), None)
+    outcome: Outcome = spec(Choice(Outcome), Outcome.PENDING)
+    outcome_on: date | None = spec(Day(), None)
+    created_at: datetime = spec(AwareDatetime(), factory=utc_now)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def check_consistency(self) -> None:
+        # A date can be one calendar day "before" a UTC moment in zones west of UTC.
+        earliest = (self.starts_at - timedelta(days=1)).date()
+        if self.feedback_by is not None and self.feedback_by < earliest:
+            self._fail("feedback_by", "cannot be before the interview")
+        if self.outcome_on is not None:
+            if self.outcome_on < earliest:
+                self._fail("outcome_on", "cannot be before the interview")
+            if self.outcome == Outcome.PENDING:
+                self._fail("outcome_on", "needs an outcome other than pending")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Interviewer(Record):
+    __table__ = "interviewers"
+    id: str = id_field()
+    interview_id: str = ref_field()
+    name: str = text_spec(200, required=True, line=True)
+    title: str | None = text_spec(200, line=True)
+    email: str | None = spec(Email(), None)
+    phone: str | None = spec(Phone(), None)
+    profile_url: str | None = spec(Url(), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question(Record):
+    """A question as remembered, the answer given, and a 1-5 self-score."""
+
+    __table__ = "questions"
+    id: str = id_field()
+    interview_id: str = ref_field()
+    position: int = spec(IntRange(0, 10_000), 0)
+    text: str = text_spec(5000, required=True)
+    category: Category = spec(Choice(Category), Category.OTHER)
+    answer: str | None = text_spec(20_000)
+    score: int = spec(Score())
+    minutes: int | None = spec(IntRange(1, 240, unit="minutes"), None)
+    next_time: str | None = text_spec(5000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkillScore(Record):
+    __table__ = "skill_scores"
+    id: str = id_field()
+    interview_id: str = ref_field()
+    skill: str = text_spec(60, required=True, line=True)
+    score: int = spec(Score())
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaybookStep(Record):
+    """A playbook step marked done for one interview."""
+
+    __table__ = "playbook_steps"
+    id: str = id_field()
+    interview_id: str = ref_field()
+    step: Step = spec(Choice(Step))
+    done_at: datetime = spec(AwareDatetime())
+    note: str | None = text_spec(2000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reference(Record):
+    __table__ = "references_"
+    id: str = id_field()
+    name: str = text_spec(200, required=True, line=True)
+    relationship: str | None = text_spec(200, line=True)
+    email: str | None = spec(Email(), None)
+    phone: str | None = spec(Phone(), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeadsUp(Record):
+    """A reference told about one interview (they may be called)."""
+
+    __table__ = "heads_ups"
+    id: str = id_field()
+    interview_id: str = ref_field()
+    reference_id: str = ref_field()
+    sent_at: datetime | None = spec(AwareDatetime(required=False), None)
+    note: str | None = text_spec(2000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmployerEvent(Record):
+    """Something the employer did after the interview: feedback, a request, an offer, ..."""
+
+    __table__ = "employer_events"
+    id: str = id_field()
+    interview_id: str = ref_field()
+    kind: EventKind = spec(Choice(EventKind))
+    at: datetime = spec(AwareDatetime())
+    note: str | None = text_spec(5000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message(Record):
+    """A drafted or sent message: thank-you, follow-up, information reply, heads-up."""
+
+    __table__ = "messages"
+    id: str = id_field()
+    interview_id: str | None = ref_field(required=False)
+    kind: MessageKind = spec(Choice(MessageKind))
+    recipient: str = text_spec(200, required=True, line=True)
+    recipient_email: str | None = spec(Email(), None)
+    subject: str | None = text_spec(300, line=True)
+    body: str = text_spec(50_000, required=True)
+    channel: Channel = spec(Choice(Channel), Channel.EMAIL)
+    reply_to_event_id: str | None = ref_field(required=False)
+    created_at: datetime = spec(AwareDatetime(), factory=utc_now)
+    sent_at: datetime | None = spec(AwareDatetime(required=False), None)
+
+
+#: Every record type by table name, parents before children (the order to insert in).
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.__table__: cls
+    for cls in (
+        Profile,
+        Skill,
+        Interview,
+        Interviewer,
+        Question,
+        SkillScore,
+        PlaybookStep,
+        Reference,
+        HeadsUp,
+        EmployerEvent,
+        Message,
+    )
+}
