@@ -355,7 +355,8 @@ class AwareDatetime(Check):
             try:
                 value = datetime.fromisoformat(value.strip())
             except ValueError:
-                raise _InvalidError("must be a date and time like 2026-03-14T09:30+01:00") from None
+                rule = "must be a date and time like 2026-03-14T09:30+01:00"
+                raise _InvalidError(rule) from None
         if not isinstance(value, datetime):
             raise _InvalidError(f"must be a date and time, not {type(value).__name__}")
         if value.tzinfo is None or value.utcoffset() is None:
