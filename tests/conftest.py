@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh journal per test (in memory or a real file), and the demo."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from afterview_analysis.journal import Journal
+from afterview_analysis.records import Interview
+
+
+@pytest.fixture
+def journal():
+    """A fresh in-memory journal, closed after the test."""
+    j = Journal(":memory:")
+    yield j
+    j.close()
+
+
+@pytest.fixture
+def journal_file(tmp_path):
+    """A fresh journal in a real SQLite file (WAL mode), closed after the test."""
+    j = Journal(tmp_path / "journal.sqlite")
+    yield j
+    j.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory):
+    """A demo journal file built once per session; copy it before writing to it."""
+    from afterview_analysis.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with Journal(path) as j:
+        load_demo(j)
+    return path
+
+
+@pytest.fixture
+def demo_journal(demo_file, tmp_path):
+    """A private copy of the demo journal, safe to write to."""
+    src = Journal(demo_file, create=False)
+    target = tmp_path / "demo-copy.sqlite"
+    src.backup(target)
+    src.close()
+    j = Journal(target, create=False)
+    yield j
+    j.close()
+
+
+def make_interview(**overrides) -> Interview:
+    """A valid interview; override any field."""
+    values = dict(
+        company="Acme Analytics",
+        role="Data Analyst",
+        stage="technical",
+        starts_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc),
+        feedback_by="2026-03-09",
+        recall_point="their move to a semantic layer",
+        forgotten_strength="I mentored two juniors",
+        predicted_chance=60,
+    )
+    values.update(overrides)
+    return Interview(**values)
