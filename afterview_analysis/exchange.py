@@ -13,7 +13,8 @@ The JSON form is one object::
       }
     }
 
-Tables appear parents first (the order to insert them in); rows are ordered by id; every
+Tables appear parents first (the order to insert them in); rows appear in the order they
+were written (so lists such as a form's interviewers keep their order); every
 row has every column of its record, with the values exactly as the journal stores them:
 ISO-8601 text for times (UTC) and dates, 0/1 for yes/no, ``null`` for missing. So
 export → import into an empty journal → export gives byte-identical JSON.

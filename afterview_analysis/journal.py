@@ -323,7 +323,8 @@ class Journal:
                     conn.execute(statement)
                 if version == 1:
                     for position, name in enumerate(DEFAULT_SKILLS):
-                        self._insert(Skill(name=name, position=position))
+                        slug = name.replace(" ", "-")
+                        self._insert(Skill(id=slug, name=name, position=position))
                 conn.execute(f"PRAGMA user_version = {version}")
 
     def _has_foreign_tables(self) -> bool:
@@ -526,11 +527,11 @@ class Journal:
         return problems
 
     def rows(self, table: str) -> list[dict[str, Any]]:
-        """Every stored row of ``table`` as plain dicts, ordered by id (for export)."""
+        """Every stored row of ``table`` as plain dicts, in the order written (for export)."""
         if table not in RECORD_TYPES:
             raise JournalError(f"unknown table {table!r}")
         cols = ", ".join(RECORD_TYPES[table].columns())
-        cur = self.conn.execute(f"SELECT {cols} FROM {table} ORDER BY id")
+        cur = self.conn.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")
         return [dict(row) for row in cur]
 
     def frame(self, table: str) -> pd.DataFrame:

@@ -470,7 +470,8 @@ class Record:
         return cls(**row)
 
     def _fail(self, field_name: str, rule: str) -> None:
-        raise RecordError(type(self).__name__, field_name, getattr(self, field_name), rule)
+        value = to_sql(getattr(self, field_name))  # as the user would have typed it
+        raise RecordError(type(self).__name__, field_name, value, rule)
 
 
 def to_sql(value: Any) -> Any:

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+from datetime import UTC, datetime
 
 import pytest
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview
+
+# Hypothesis: a short "ci" profile by default (make test), a long one on demand:
+#   HYPOTHESIS_PROFILE=thorough make test
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
@@ -55,7 +77,7 @@ def make_interview(**overrides) -> Interview:
         company="Acme Analytics",
         role="Data Analyst",
         stage="technical",
-        starts_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc),
+        starts_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
         feedback_by="2026-03-09",
         recall_point="their move to a semantic layer",
         forgotten_strength="I mentored two juniors",
