@@ -6,14 +6,13 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview
 
 # Hypothesis: a short "ci" profile by default (make test), a long one on demand:
 #   HYPOTHESIS_PROFILE=thorough make test
-from hypothesis import HealthCheck, settings  # noqa: E402
-
 settings.register_profile(
     "ci",
     max_examples=60,
