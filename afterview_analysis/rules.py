@@ -1,4 +1,4 @@
-"""The playbook's clock: when each after-interview step is due.
+"""The playbook's clock: when each after-interview step is due, and the agenda.
 
 Deadlines (the contract analysis and the agenda share):
 
@@ -9,13 +9,74 @@ Deadlines (the contract analysis and the agenda share):
 * follow-up: 7 days after the promised feedback date has passed with no employer
   response (none is due if they answered);
 * reply to an information request: within 24 h of the request.
+
+Public API (pure functions over records; no pandas, so ``afterview agenda`` stays quick):
+
+* :func:`steps_for` ``(interview, steps_done, events, messages, zone, *, now, heads_ups,
+  profile) -> list[AgendaItem]``: the six steps (and one item per information request)
+  of one interview, with due time, status and reason. The interview form uses it.
+* :func:`agenda` ``(journal_or_records, now) -> list[AgendaItem]``: every step of every
+  interview, soonest first.
+* :func:`open_items` / :func:`format_agenda`: what the ``afterview agenda`` command prints.
+
+Statuses: ``done`` (done at or before ``now``; ``late`` says whether after its due time),
+``due`` (not done, due time still ahead), ``overdue`` (not done, due time passed), and
+``missed`` (not done, and no longer worth doing: the interview's outcome is known, or the
+step is more than :data:`STALE_AFTER` overdue). Anything recorded after ``now`` counts as
+not yet happened, so an agenda for a past date shows what was due then.
+
+>>> from datetime import datetime, timezone
+>>> from afterview_analysis.records import Interview
+>>> iv = Interview(company="Acme", role="Analyst", duration_minutes=60,
+...                starts_at=datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+>>> now = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+>>> [(i.step, i.status, f"{i.due_at:%d %H:%M}") for i in steps_for(iv, [], [], [],
+...                                                                   "Europe/Berlin", now=now)]
+... # doctest: +NORMALIZE_WHITESPACE
+[('ask_next_steps', 'overdue', '02 10:00'), ('assess_performance', 'due', '02 22:59'),
+ ('review_profiles', 'due', '03 10:00'), ('contact_references', 'due', '03 10:00'),
+ ('thank_you', 'due', '04 10:00'), ('follow_up', 'due', '16 22:59')]
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from afterview_analysis.records import Step
+from afterview_analysis.records import (
+    EmployerEvent,
+    EventKind,
+    HeadsUp,
+    Interview,
+    Message,
+    MessageKind,
+    Outcome,
+    PlaybookStep,
+    Profile,
+    Step,
+)
+
+__all__ = [
+    "DEADLINES",
+    "END_OF_DAY",
+    "FEEDBACK_ASSUMED_AFTER",
+    "FOLLOW_UP_AFTER",
+    "INFO_REPLY",
+    "INFO_REPLY_WITHIN",
+    "STALE_AFTER",
+    "STEP_TITLES",
+    "THANK_YOU_WITHIN",
+    "AgendaItem",
+    "agenda",
+    "due_at",
+    "format_agenda",
+    "open_items",
+    "profile_links",
+    "steps_for",
+]
 
 #: Step -> (anchor, offset). Anchors: "end" (interview end), "end_of_day" (23:59 local on
 #: the interview's day), "feedback_by" (end of the promised feedback date, local).
@@ -30,3 +91,356 @@ DEADLINES: dict[Step, tuple[str, timedelta]] = {
 INFO_REPLY_WITHIN = timedelta(hours=24)
 THANK_YOU_WITHIN = DEADLINES[Step.THANK_YOU][1]
 FOLLOW_UP_AFTER = DEADLINES[Step.FOLLOW_UP][1]
+
+#: "End of the day" in the user's zone.
+END_OF_DAY = time(23, 59)
+#: When the employer named no feedback date, the follow-up clock assumes one this long
+#: after the interview's day (then waits FOLLOW_UP_AFTER on top, as for a named date).
+FEEDBACK_ASSUMED_AFTER = timedelta(days=7)
+#: A step left undone this long past its due time is ``missed``, not ``overdue``.
+STALE_AFTER = timedelta(days=30)
+#: The agenda's name for "reply to an information request" (not one of the six Steps).
+INFO_REPLY = "info_reply"
+
+STEP_TITLES: dict[str, str] = {
+    Step.ASK_NEXT_STEPS: "ask for next steps",
+    Step.ASSESS_PERFORMANCE: "assess your performance",
+    Step.REVIEW_PROFILES: "review online profiles",
+    Step.CONTACT_REFERENCES: "contact references",
+    Step.THANK_YOU: "send the thank-you",
+    Step.FOLLOW_UP: "follow up",
+    INFO_REPLY: "answer their request",
+}
+_ORDER = {name: i for i, name in enumerate(STEP_TITLES)}
+
+# Messages that, once sent, count as the step done.
+_MESSAGE_STEP = {
+    MessageKind.THANK_YOU: Step.THANK_YOU,
+    MessageKind.FOLLOW_UP: Step.FOLLOW_UP,
+    MessageKind.REFERENCE_HEADS_UP: Step.CONTACT_REFERENCES,
+}
+# Outcomes that mean the employer answered (no follow-up needed) / the process is over.
+_ANSWERED = {Outcome.ADVANCED, Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN}
+_PROFILE_LINKS = (
+    ("linkedin", "LinkedIn"),
+    ("github", "GitHub"),
+    ("x", "X"),
+    ("facebook", "Facebook"),
+    ("website", "website"),
+)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One step of one interview: when it is due, whether it is done, and why."""
+
+    interview_id: str
+    company: str
+    role: str
+    step: str  #: a :class:`Step` value, or :data:`INFO_REPLY`
+    due_at: datetime  #: UTC
+    status: str  #: "done", "due", "overdue" or "missed"
+    reason: str
+    done_at: datetime | None = None
+    event_id: str | None = None  #: the information request, for INFO_REPLY items
+
+    @property
+    def title(self) -> str:
+        return STEP_TITLES[self.step]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("due", "overdue")
+
+    @property
+    def late(self) -> bool:
+        """Done, but after the due time."""
+        return self.done_at is not None and self.done_at > self.due_at
+
+    @property
+    def uid(self) -> str:
+        """Stable identity of the item (calendar exports use it)."""
+        return f"{self.interview_id}-{self.event_id or self.step}"
+
+
+# --------------------------------------------------------------------------- time helpers
+
+
+def _zone(zone: str | tzinfo | None) -> tzinfo:
+    if zone is None:
+        return UTC
+    return ZoneInfo(zone) if isinstance(zone, str) else zone
+
+
+def _end_of_day(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
+
+
+def _show(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _show_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _span(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    if hours < 48:
+        return f"{round(hours)} h"
+    return f"{round(hours / 24)} days"
+
+
+def due_at(interview: Interview, step: Step | str, zone: str | tzinfo | None) -> datetime:
+    """When ``step`` is due for ``interview`` (UTC), by :data:`DEADLINES`.
+
+    "Same day" and "end of the feedback date" are 23:59 in ``zone`` (the user's zone,
+    ``Profile.timezone``): an interview that ends at 23:59 in New York ends at 05:59 the
+    next day in Berlin, and a Berlin user has until 23:59 that next day to assess it.
+
+    >>> from datetime import datetime, timezone
+    >>> iv = Interview(company="A", role="B", duration_minutes=30, feedback_by="2026-03-09",
+    ...                starts_at=datetime(2026, 3, 2, 23, 29, tzinfo=timezone.utc))
+    >>> due_at(iv, Step.ASSESS_PERFORMANCE, "UTC").isoformat()
+    '2026-03-02T23:59:00+00:00'
+    >>> due_at(iv, Step.ASSESS_PERFORMANCE, "Europe/Berlin").isoformat()  # ended 00:59 there
+    '2026-03-03T22:59:00+00:00'
+    >>> due_at(iv, Step.FOLLOW_UP, "UTC").isoformat()
+    '2026-03-16T23:59:00+00:00'
+    """
+    z = _zone(zone)
+    anchor, offset = DEADLINES[Step(step)]
+    end = interview.ends_at
+    if anchor == "end":
+        return end + offset
+    if anchor == "end_of_day":
+        return _end_of_day(end.astimezone(z).date(), z) + offset
+    promised = interview.feedback_by or (end.astimezone(z).date() + FEEDBACK_ASSUMED_AFTER)
+    # wall-clock days in the user's zone (a DST change does not shift 23:59)
+    return _end_of_day(promised + offset, z)
+
+
+def profile_links(profile: Profile | None) -> list[tuple[str, str]]:
+    """The user's online profiles to review, as (label, url), LinkedIn first."""
+    if profile is None:
+        return []
+    return [(label, getattr(profile, name)) for name, label in _PROFILE_LINKS
+            if getattr(profile, name)]
+
+
+# --------------------------------------------------------------------------- one interview
+
+
+def steps_for(
+    interview: Interview,
+    steps_done: Iterable[PlaybookStep],
+    events: Iterable[EmployerEvent],
+    messages: Iterable[Message],
+    zone: str | tzinfo | None = None,
+    *,
+    now: datetime | None = None,
+    heads_ups: Iterable[HeadsUp] = (),
+    profile: Profile | None = None,
+) -> list[AgendaItem]:
+    """The playbook for one interview: its six steps and its information requests.
+
+    A step is done when a :class:`PlaybookStep` marks it, or (thank-you, follow-up,
+    contact references) when the matching message or heads-up was sent; the earliest
+    counts. An information request is answered by a sent ``info_reply`` message whose
+    ``reply_to_event_id`` is the request. The follow-up is left out when the employer
+    answered (any event other than an information request, or a known outcome) and the
+    user had not followed up. Records from other interviews are ignored; anything dated
+    after ``now`` (default: the current time) is ignored.
+    """
+    z = _zone(zone)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    iid = interview.id
+
+    def past(moment: datetime | None) -> bool:
+        return moment is not None and moment <= now
+
+    done: dict[str, datetime] = {}
+
+    def mark(step: str, moment: datetime | None) -> None:
+        if past(moment) and (step not in done or moment < done[step]):
+            done[step] = moment
+
+    for s in steps_done:
+        if s.interview_id == iid:
+            mark(s.step, s.done_at)
+    sent = [m for m in messages if m.interview_id == iid and past(m.sent_at)]
+    for m in sent:
+        if m.kind in _MESSAGE_STEP:
+            mark(_MESSAGE_STEP[m.kind], m.sent_at)
+    for h in heads_ups:
+        if h.interview_id == iid:
+            mark(Step.CONTACT_REFERENCES, h.sent_at)
+    events = sorted((e for e in events if e.interview_id == iid and past(e.at)),
+                    key=lambda e: e.at)
+
+    answer = next((e for e in events if e.kind != EventKind.INFO_REQUEST), None)
+    outcome_known = interview.outcome in _ANSWERED and (
+        interview.outcome_on is None or datetime.combine(interview.outcome_on, time(0), z) <= now
+    )
+    closed = outcome_known or (
+        interview.outcome == Outcome.GHOSTED
+        and (interview.outcome_on is None
+             or datetime.combine(interview.outcome_on, time(0), z) <= now)
+    )
+
+    def item(step: str, due: datetime, reason: str, event_id: str | None = None,
+             done_at: datetime | None = None) -> AgendaItem:
+        if done_at is not None:
+            status = "done"
+            when = f"done {_show(done_at, z)}"
+            if done_at > due:
+                when += f", {_span(done_at - due)} late"
+            reason = f"{reason}; {when}"
+        elif due >= now:
+            status = "due"
+        elif closed or now - due > STALE_AFTER:
+            status = "missed"
+        else:
+            status = "overdue"
+        return AgendaItem(iid, interview.company, interview.role, str(step), due, status,
+                          reason, done_at, event_id)
+
+    end = interview.ends_at
+    end_txt = _show(end, z)
+    out = [
+        item(Step.ASK_NEXT_STEPS, due_at(interview, Step.ASK_NEXT_STEPS, z),
+             "before leaving: the timeline, when feedback comes, whether to keep in touch, "
+             "the interviewers' contacts", done_at=done.get(Step.ASK_NEXT_STEPS)),
+        item(Step.ASSESS_PERFORMANCE, due_at(interview, Step.ASSESS_PERFORMANCE, z),
+             f"the same day as the interview (ended {end_txt}): recall every question, "
+             "score your answers, note what to improve",
+             done_at=done.get(Step.ASSESS_PERFORMANCE)),
+    ]
+    links = ", ".join(label for label, _ in profile_links(profile)) or "LinkedIn and others"
+    out.append(item(Step.REVIEW_PROFILES, due_at(interview, Step.REVIEW_PROFILES, z),
+                    f"within a day of the interview: check {links}",
+                    done_at=done.get(Step.REVIEW_PROFILES)))
+    out.append(item(Step.CONTACT_REFERENCES, due_at(interview, Step.CONTACT_REFERENCES, z),
+                    "within a day: tell your references they may be called",
+                    done_at=done.get(Step.CONTACT_REFERENCES)))
+    out.append(item(Step.THANK_YOU, due_at(interview, Step.THANK_YOU, z),
+                    f"within 48 h of the end ({end_txt}); a few hours after is best",
+                    done_at=done.get(Step.THANK_YOU)))
+
+    follow_done = done.get(Step.FOLLOW_UP)
+    if follow_done is not None or (answer is None and not outcome_known):
+        if interview.feedback_by is not None:
+            why = (f"they said feedback by {_show_day(interview.feedback_by)}; "
+                   "follow up a week after that if they have not answered")
+        else:
+            why = ("no feedback date was given (assumed a week after the interview); "
+                   "follow up a week after that if they have not answered")
+        out.append(item(Step.FOLLOW_UP, due_at(interview, Step.FOLLOW_UP, z), why,
+                        done_at=follow_done))
+
+    for e in events:
+        if e.kind != EventKind.INFO_REQUEST:
+            continue
+        replies = [m.sent_at for m in sent
+                   if m.kind == MessageKind.INFO_REPLY and m.reply_to_event_id == e.id]
+        asked = f"they asked for information {_show(e.at, z)}"
+        if e.note:
+            note = e.note if len(e.note) <= 60 else e.note[:57] + "..."
+            asked += f' ("{note}")'
+        out.append(item(INFO_REPLY, e.at + INFO_REPLY_WITHIN, f"{asked}; answer within 24 h",
+                        event_id=e.id, done_at=min(replies) if replies else None))
+    return out
+
+
+# --------------------------------------------------------------------------- the journal
+
+
+def _by_type(records: Iterable[Any]) -> dict[type, list[Any]]:
+    groups: dict[type, list[Any]] = {}
+    for r in records:
+        groups.setdefault(type(r), []).append(r)
+    return groups
+
+
+def agenda(source: Any, now: datetime | None = None) -> list[AgendaItem]:
+    """Every step of every interview in ``source``, soonest due first.
+
+    ``source`` is a :class:`~afterview_analysis.journal.Journal` or an iterable of records
+    (interviews, playbook steps, employer events, messages, heads-ups, the profile). The
+    user's zone is ``Profile.timezone`` (UTC without a profile). Ties keep playbook order.
+
+    >>> from datetime import datetime, timezone
+    >>> from afterview_analysis.records import Interview, PlaybookStep, Profile
+    >>> iv = Interview(company="Acme", role="Analyst",
+    ...                starts_at=datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    >>> tick = PlaybookStep(interview_id=iv.id, step="thank_you",
+    ...                     done_at=datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
+    >>> items = agenda([Profile(timezone="UTC"), iv, tick],
+    ...                now=datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc))
+    >>> [(i.step, i.status) for i in items][:5]  # doctest: +NORMALIZE_WHITESPACE
+    [('ask_next_steps', 'overdue'), ('assess_performance', 'overdue'),
+     ('review_profiles', 'overdue'), ('contact_references', 'overdue'), ('thank_you', 'done')]
+    """
+    if hasattr(source, "find"):
+        groups = {
+            kind: source.find(kind)
+            for kind in (Interview, PlaybookStep, EmployerEvent, Message, HeadsUp, Profile)
+        }
+    else:
+        groups = _by_type(source)
+    profiles = groups.get(Profile) or [None]
+    profile = profiles[0]
+    zone = _zone(profile.timezone if profile else None)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+
+    def per_interview(kind: type) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for r in groups.get(kind, ()):
+            out.setdefault(r.interview_id, []).append(r)
+        return out
+
+    steps, events = per_interview(PlaybookStep), per_interview(EmployerEvent)
+    messages, heads = per_interview(Message), per_interview(HeadsUp)
+    items: list[AgendaItem] = []
+    for iv in groups.get(Interview, ()):
+        items += steps_for(iv, steps.get(iv.id, ()), events.get(iv.id, ()),
+                           messages.get(iv.id, ()), zone, now=now,
+                           heads_ups=heads.get(iv.id, ()), profile=profile)
+    return sorted(items, key=lambda i: (i.due_at, _ORDER[i.step], i.interview_id))
+
+
+def open_items(items: Sequence[AgendaItem], now: datetime,
+               recent: timedelta = timedelta(days=7)) -> list[AgendaItem]:
+    """What the agenda shows by default: every due or overdue item, and items done in the
+    ``recent`` past (missed items and older done ones are left out)."""
+    return [i for i in items if i.is_open
+            or (i.status == "done" and i.done_at is not None and now - i.done_at <= recent)]
+
+
+def format_agenda(items: Sequence[AgendaItem], now: datetime,
+                  zone: str | tzinfo | None = None) -> str:
+    """The agenda as plain text, one line per item plus a reason line."""
+    z = _zone(zone)
+    now = now.astimezone(UTC)
+    counts = {s: sum(1 for i in items if i.status == s) for s in ("overdue", "due", "done")}
+    head = (f"Agenda at {_show(now, z)} {now.astimezone(z):%Y} ({z}): "
+            f"{counts['overdue']} overdue, {counts['due']} due, {counts['done']} done")
+    lines = [head]
+    if not items:
+        lines.append("nothing due: log an interview with `afterview log` or the workbook")
+    for i in items:
+        if i.status == "due":
+            when = f"in {_span(i.due_at - now)}"
+        elif i.status == "overdue":
+            when = f"{_span(now - i.due_at)} ago"
+        else:
+            when = i.status
+        lines.append(
+            f"{i.status.upper():8} {_show(i.due_at, z):16} {when:>10}  {i.title:24} "
+            f"{i.company} · {i.role} [{i.interview_id}]"
+        )
+        lines.append(f"{'':8} {i.reason}")
+    return "\n".join(lines) + "\n"
