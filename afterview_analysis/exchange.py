@@ -76,6 +76,8 @@ def parse_json(data: str | bytes) -> dict[str, list[Record]]:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
         raise ExchangeError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise ExchangeError("not an afterview export (nested far too deeply)") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise ExchangeError(f'not an afterview export (expected "format": "{FORMAT_NAME}")')
     version = doc.get("schema_version")

@@ -253,10 +253,14 @@ class Journal:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
+            self._refuse_unknown()  # before WAL mode, which would rewrite the file header
             if not memory:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
+        except JournalError:
+            self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -302,17 +306,22 @@ class Journal:
 
     # ---- schema
 
-    def _migrate(self) -> None:
+    def _refuse_unknown(self) -> None:
+        """Refuse a newer journal or someone else's SQLite file, without writing to it."""
         found = self.version
         if found > SCHEMA_VERSION:
             raise JournalError(
                 f"{self.path} was written by a newer afterview (schema version {found}; "
                 f"this one knows up to {SCHEMA_VERSION}); it was left untouched"
             )
-        if found == SCHEMA_VERSION:
-            return
         if found == 0 and self._has_foreign_tables():
             raise JournalError(f"{self.path} is an SQLite file but not an afterview journal")
+
+    def _migrate(self) -> None:
+        self._refuse_unknown()
+        found = self.version
+        if found == SCHEMA_VERSION:
+            return
         if found > 0 and str(self.path) != ":memory:":
             self.backup(self.path.with_name(f"{self.path.stem}.v{found}-backup{self.path.suffix}"))
         for version in range(found + 1, SCHEMA_VERSION + 1):
@@ -370,7 +379,7 @@ class Journal:
         """Insert many records of any types in one transaction; returns how many."""
         by_table: dict[str, list[tuple[Any, ...]]] = {}
         for record in records:
-            by_table.setdefault(record.__table__, []).append(tuple(record.to_row().values()))
+            by_table.setdefault(record.__table__, []).append(record.to_tuple())
         with self.transaction() as conn:
             for table in TABLES:
                 rows = by_table.get(table)
