@@ -145,9 +145,9 @@ def test_the_bugs_this_file_found_stay_fixed():
         RECORD_TYPES["questions"](interview_id=IV, text="q", score="²")
     with pytest.raises(RecordError, match="score"):
         RECORD_TYPES["questions"](interview_id=IV, text="q", score="9" * 5000)
-    with pytest.raises(RecordError, match="starts_at.*1970"):
+    with pytest.raises(RecordError, match=r"starts_at.*1970"):
         Interview(company="A", role="B", starts_at="1970-01-01T01:00+05:00")
-    with pytest.raises(RecordError, match="company.*surrogate"):
+    with pytest.raises(RecordError, match=r"company.*surrogate"):
         Interview(company="A\ud800", role="B", starts_at=WHEN)
     with pytest.raises(ExchangeError, match="nested"):
         import_json(Journal(":memory:"), "[" * 100_000 + "]" * 100_000)
