@@ -1,0 +1,77 @@
+"""Checks and small helpers shared by the analysis modules (no statistics here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from afterview_analysis.records import AfterviewError
+
+__all__ = ["AnalysisError", "as_of_timestamp", "table", "user_zone"]
+
+
+class AnalysisError(AfterviewError, ValueError):
+    """The frames handed to an analysis function lack a table or a column it needs."""
+
+
+def table(frames: Mapping[str, pd.DataFrame], name: str, columns: Iterable[str]) -> pd.DataFrame:
+    """``frames[name]``, checked to have ``columns``; a missing table reads as empty.
+
+    Raises AnalysisError naming the table and the missing column otherwise.
+    """
+    if not isinstance(frames, Mapping):
+        raise AnalysisError(
+            f"expected the dict from Journal.frames(), got {type(frames).__name__}"
+        )
+    columns = list(columns)
+    df = frames.get(name)
+    if df is None:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    if not isinstance(df, pd.DataFrame):
+        raise AnalysisError(f"frames[{name!r}] must be a DataFrame, not {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"frames[{name!r}] has no column {missing[0]!r}")
+    return df
+
+
+def utc(series: pd.Series) -> pd.Series:
+    """A column as timezone-aware UTC datetimes (naive values are taken as UTC)."""
+    out = pd.to_datetime(series, errors="coerce")
+    if getattr(out.dt, "tz", None) is None:
+        out = out.dt.tz_localize("UTC")
+    return out.dt.tz_convert("UTC")
+
+
+def user_zone(frames: Mapping[str, pd.DataFrame]) -> str:
+    """The user's IANA zone from the profile table; UTC when unknown."""
+    profile = frames.get("profile")
+    if isinstance(profile, pd.DataFrame) and "timezone" in profile and len(profile):
+        zone = profile["timezone"].iloc[0]
+        if isinstance(zone, str) and zone:
+            return zone
+    return "UTC"
+
+
+def end_of_local_day(days: pd.Series, zone: str) -> pd.Series:
+    """23:59:59 on each calendar date in ``zone``, as UTC (NaT stays NaT)."""
+    d = pd.to_datetime(days, errors="coerce")
+    if getattr(d.dt, "tz", None) is not None:
+        d = d.dt.tz_localize(None)
+    local = (d.dt.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)).dt.tz_localize(
+        zone, ambiguous="NaT", nonexistent="shift_forward"
+    )
+    return local.dt.tz_convert("UTC")
+
+
+def as_of_timestamp(as_of: Any = None) -> pd.Timestamp:
+    """``as_of`` as a UTC timestamp; now when None (naive values are taken as UTC)."""
+    if as_of is None:
+        return pd.Timestamp(datetime.now().astimezone()).tz_convert("UTC")
+    ts = pd.Timestamp(as_of)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert("UTC")
