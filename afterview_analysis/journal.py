@@ -380,17 +380,20 @@ class Journal:
         by_table: dict[str, list[tuple[Any, ...]]] = {}
         for record in records:
             by_table.setdefault(record.__table__, []).append(record.to_tuple())
-        with self.transaction() as conn:
+        with self.transaction():
             for table in TABLES:
-                rows = by_table.get(table)
-                if rows:
-                    cols = RECORD_TYPES[table].columns()
-                    sql = (
-                        f"INSERT INTO {table} ({', '.join(cols)}) "
-                        f"VALUES ({', '.join('?' * len(cols))})"
-                    )
-                    self._run("add", table, lambda: conn.executemany(sql, rows))  # noqa: B023
+                if by_table.get(table):
+                    self.add_rows(table, by_table[table])
         return sum(len(rows) for rows in by_table.values())
+
+    def add_rows(self, table: str, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert rows already validated by ``Record.validate_rows`` (column order); one
+        transaction. Returns how many."""
+        cols = RECORD_TYPES[table].columns()
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        with self.transaction() as conn:
+            self._run("add", table, lambda: conn.executemany(sql, rows))
+        return len(rows)
 
     def update(self, record: Record) -> None:
         """Replace the stored record that has ``record.id`` with ``record``."""

@@ -232,3 +232,60 @@ def test_every_record_round_trips_through_its_row(kind):
 def test_from_row_rejects_unknown_fields():
     err = error_of(Question.from_row, row={"interview_id": "a", "text": "Q", "score": 3, "x": 1})
     assert err.field == "x"
+
+
+# --------------------------------------------------------------------------- bulk validation
+
+
+def test_bulk_validation_equals_one_record_at_a_time():
+    from afterview_analysis.demo import demo_records
+
+    by_table: dict[str, list] = {"skills": [Skill(name="listening"), Skill(name="grit")]}
+    for record in demo_records():
+        by_table.setdefault(record.__table__, []).append(record)
+    assert set(by_table) == set(RECORD_TYPES)
+    for table, records in by_table.items():
+        kind = RECORD_TYPES[table]
+        rows = [r.to_row() for r in records]
+        assert kind.validate_rows(rows) == [r.to_tuple() for r in records], table
+
+
+def test_bulk_validation_normalises_like_the_constructor():
+    rows = [
+        {"company": " Acme ", "role": "Analyst", "starts_at": "2026-03-02T10:30+01:00",
+         "keep_in_touch": True},
+        {"company": "Beta", "role": "Lead", "starts_at": "2026-03-03T09:00Z",
+         "keep_in_touch": 1, "notes": "   "},
+    ]
+    records = [make_interview(**r) for r in rows]
+    raw = [{**record.to_row(), **r} for record, r in zip(records, rows, strict=True)]
+    assert Interview.validate_rows(raw) == [record.to_tuple() for record in records]
+
+
+@pytest.mark.parametrize(
+    ("column", "bad", "field"),
+    [
+        ("score", 6, "score"),
+        ("score", True, "score"),
+        ("category", "trivia", "category"),
+        ("text", "", "text"),
+        ("text", "bell\x07", "text"),
+        ("id", "has space", "id"),
+        ("minutes", 2.5, "minutes"),
+        ("answer", ["a", "list"], "answer"),
+    ],
+)
+def test_bulk_validation_names_the_row_and_field(column, bad, field):
+    rows = [Question(interview_id="iv", text=f"Q{n}", score=3).to_row() for n in range(5)]
+    rows[3] = {**rows[3], column: bad}
+    with pytest.raises(RecordError) as info:
+        Question.validate_rows(rows)
+    assert (info.value.row, info.value.field) == (4, field)
+
+
+def test_bulk_validation_applies_cross_field_rules():
+    rows = [make_interview().to_row() for _ in range(3)]
+    rows[2] = {**rows[2], "outcome_on": "2026-03-20"}  # still pending
+    with pytest.raises(RecordError) as info:
+        Interview.validate_rows(rows)
+    assert (info.value.row, info.value.field) == (3, "outcome_on")
