@@ -1,0 +1,670 @@
+"""Messages drafted from the reflection: thank-you, follow-up, information reply, heads-up.
+
+Public API (what the Messages notebook and ``afterview draft`` call):
+
+* :func:`draft_message` ``(journal, interview_id, kind, to=None, tone="warm",
+  form="email", *, skills=None, variant=None, event_id=None, now=None,
+  template_dir=None) -> Message``: one draft, not yet saved.
+* :func:`draft_all` ``(journal, interview_id, kind, **same) -> list[Message]``: one
+  thank-you per interviewer, or one heads-up per reference (other kinds: one draft).
+* :func:`save_draft`, :func:`edit_draft`, :func:`mark_sent`: keep a draft in the journal,
+  change its text, record when it went out (``Message.sent_at`` feeds the response-time
+  analysis and ticks the playbook step on the agenda).
+* :func:`to_eml` ``(message, profile) -> bytes`` and :func:`mailto_link`
+  ``(message) -> str``: hand a draft to a mail client.
+* :func:`render_template` ``(name, fields, template_dir=None) -> str`` and
+  :func:`strongest_skills`: the building blocks.
+
+Templates are Jinja2 files (``afterview_analysis/templates/*.j2``); a file of the same
+name under ``data/templates/`` at the workbook root (or ``$AFTERVIEW_TEMPLATES``, or
+``template_dir=``) replaces the built-in one. The first line of a rendered template is
+``Subject: ...``; the rest is the body. Templates render in Jinja2's sandbox with strict
+undefined variables: a field the template needs but the interview lacks stops the draft
+with a message naming the field (:class:`MissingFieldError`), never a blank in a letter;
+a template reaching for Python internals (``{{ ''.__class__ }}``) is refused
+(:class:`TemplateSecurityError`). Templates are limited to :data:`TEMPLATE_LIMIT` bytes
+and their output to :data:`OUTPUT_LIMIT` characters.
+
+The fields a template sees are listed in :data:`FIELDS`. Optional ones are *undefined*
+(not empty) when the interview does not have them: test them with ``is defined``.
+
+>>> from datetime import datetime, timezone
+>>> from afterview_analysis.journal import Journal
+>>> from afterview_analysis.records import Interview, Interviewer, Profile
+>>> j = Journal(":memory:")
+>>> j.update(Profile(name="Alex Morgan", timezone="Europe/Berlin"))
+>>> iv = Interview(company="Acme", role="Data Analyst", recall_point="their semantic layer",
+...                starts_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
+>>> _ = j.save_interview(iv, interviewers=[Interviewer(interview_id=iv.id, name="Maya Keller")])
+>>> msg = draft_message(j, iv.id, "thank_you", tone="brief")
+>>> msg.subject, msg.recipient
+('Thank you, Maya', 'Maya Keller')
+>>> print(msg.body)  # doctest: +NORMALIZE_WHITESPACE
+Hi Maya,
+<BLANKLINE>
+Thanks again for your time on Monday 2 March 2026; I enjoyed talking about the Data
+Analyst role at Acme.
+<BLANKLINE>
+Their semantic layer stayed with me.
+<BLANKLINE>
+Looking forward to the next steps.
+<BLANKLINE>
+Best,
+Alex Morgan
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from afterview_analysis.records import (
+    AfterviewError,
+    Channel,
+    EmployerEvent,
+    EventKind,
+    HeadsUp,
+    Interview,
+    Interviewer,
+    Message,
+    MessageKind,
+    Profile,
+    Reference,
+    SkillScore,
+    utc_now,
+)
+
+__all__ = [
+    "FIELDS",
+    "FORMS",
+    "KIND_ALIASES",
+    "OUTPUT_LIMIT",
+    "TEMPLATE_LIMIT",
+    "TONES",
+    "DraftError",
+    "MissingFieldError",
+    "TemplateSecurityError",
+    "draft_all",
+    "draft_message",
+    "edit_draft",
+    "mailto_link",
+    "mark_sent",
+    "render_template",
+    "save_draft",
+    "strongest_skills",
+    "template_dirs",
+    "to_eml",
+]
+
+TONES = ("formal", "warm", "brief")
+FORMS = ("email", "letter")
+#: Command-line names of the kinds.
+KIND_ALIASES = {
+    "thank-you": MessageKind.THANK_YOU,
+    "follow-up": MessageKind.FOLLOW_UP,
+    "info-reply": MessageKind.INFO_REPLY,
+    "reference": MessageKind.REFERENCE_HEADS_UP,
+}
+TEMPLATE_LIMIT = 64 * 1024
+OUTPUT_LIMIT = 50_000  # Message.body's limit
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: Every field a template may use, and where it comes from (named in error messages).
+FIELDS: dict[str, str] = {
+    "kind": "the message kind (thank_you, follow_up, info_reply, reference_heads_up)",
+    "tone": "formal, warm or brief",
+    "form": "email or letter",
+    "variant": "1 for the first follow-up, 2 for the later one",
+    "today": "the date the draft is written, in your zone",
+    "company": "Interview.company",
+    "role": "Interview.role",
+    "stage": "Interview.stage",
+    "interview_date": "the interview's day in your zone (Interview.starts_at)",
+    "feedback_by": "Interview.feedback_by, the date they promised news by",
+    "process_length": "Interview.process_length",
+    "recall_point": "Interview.recall_point, the conversation point worth recalling",
+    "forgotten_strength": "Interview.forgotten_strength, the strength you forgot to mention",
+    "skills": "your strongest skills (top SkillScore scores, or the ones you chose)",
+    "recipient_name": "the interviewer's or reference's name",
+    "recipient_first_name": "the first word of the recipient's name",
+    "recipient_title": "Interviewer.title",
+    "recipient_email": "Interviewer.email or Reference.email",
+    "recipient_company": "the recipient's organisation (the company, for interviewers)",
+    "reference_relationship": "Reference.relationship",
+    "call_window": "when a reference may be called (from the feedback date)",
+    "request_date": "when the employer asked for information (EmployerEvent.at)",
+    "request_note": "what they asked for (EmployerEvent.note)",
+    "my_name": "Profile.name",
+    "my_email": "Profile.email",
+    "my_phone": "Profile.phone",
+    "signature": "Profile.signature",
+    "pitch": "Profile.pitch, why you fit",
+}
+
+
+class DraftError(AfterviewError):
+    """A draft cannot be made (no interviewer, no request to answer, a bad template, ...)."""
+
+
+class MissingFieldError(DraftError):
+    """A template needs a field that this interview does not have."""
+
+    def __init__(self, template: str, field: str):
+        self.template, self.field = template, field
+        where = FIELDS.get(field)
+        hint = f" ({where}): fill it in, or" if where else ": it is not a known field;"
+        super().__init__(
+            f"template {template} needs {field!r}, which is missing{hint} "
+            "edit the template to test it with `{% if " + field + " is defined %}`"
+        )
+
+
+class TemplateSecurityError(DraftError):
+    """A template tried to reach Python internals; the sandbox refused it."""
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """User folders first, then the package; refuses odd names and oversized files."""
+
+    _name = re.compile(r"[A-Za-z0-9_-]{1,64}\.j2")
+
+    def get_source(self, environment, template):  # type: ignore[override]
+        if not self._name.fullmatch(template):
+            raise DraftError(f"template name {template!r}: use letters, digits, _ and .j2")
+        source, filename, uptodate = super().get_source(environment, template)
+        size = len(source.encode("utf-8"))
+        if size > TEMPLATE_LIMIT:
+            raise DraftError(
+                f"template {filename} is {size:,} bytes; the limit is {TEMPLATE_LIMIT:,}"
+            )
+        return source, filename, uptodate
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, plus limits on ``*`` and ``**`` so a template cannot allocate
+    gigabytes with ``'x' * 10**9``."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):  # type: ignore[override]
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("exponent too large in a template")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(n, int)
+                if sized and len(seq) * n > OUTPUT_LIMIT:
+                    raise SecurityError("repetition too large in a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _join_and(items: Iterable[Any]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _sentence(text: Any) -> str:
+    text = str(text).strip()
+    return text if text[-1:] in ".!?…" else text + "."
+
+
+def _capfirst(text: Any) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def template_dirs(template_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Where templates are looked up, first match wins: ``template_dir`` (or
+    ``$AFTERVIEW_TEMPLATES``, or ``<workbook root>/data/templates``), then the package."""
+    if template_dir is None:
+        env = os.environ.get("AFTERVIEW_TEMPLATES")
+        if env:
+            template_dir = Path(env).expanduser()
+        else:
+            from afterview_analysis.journal import workbook_root
+
+            template_dir = workbook_root() / "data" / "templates"
+    return [Path(template_dir), PACKAGE_TEMPLATES]
+
+
+def _environment(dirs: Sequence[Path]) -> _Sandbox:
+    env = _Sandbox(
+        loader=_Loader([str(d) for d in dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # plain-text mail and letters, never HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_refuse_none,
+    )
+    env.globals = {"range": env.globals["range"]}
+    env.filters.update(join_and=_join_and, sentence=_sentence, capfirst=_capfirst)
+    return env
+
+
+def _refuse_none(value: Any) -> Any:
+    if value is None:
+        raise DraftError("a template printed an empty value (None); test it with `is defined`")
+    return value
+
+
+def _check_internals(env: _Sandbox, name: str) -> None:
+    """Refuse, before rendering, any template that names an attribute starting with ``_``."""
+    source, filename, _ = env.loader.get_source(env, name)
+    try:
+        tree = env.parse(source, name, filename)
+    except TemplateSyntaxError as exc:
+        raise DraftError(f"template {filename}, line {exc.lineno}: {exc.message}") from None
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        attr = None
+        if isinstance(node, nodes.Getattr):
+            attr = node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            attr = node.arg.value if isinstance(node.arg.value, str) else None
+        elif isinstance(node, nodes.Name):
+            attr = node.name
+        if attr and attr.startswith("_"):
+            raise TemplateSecurityError(
+                f"template {filename}, line {node.lineno}: refused: it reaches for {attr!r}, "
+                "a Python internal; templates may only use the message's fields"
+            )
+    for child in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        if isinstance(child.template, nodes.Const):
+            _check_internals(env, child.template.value)
+
+
+def render_template(
+    name: str, fields: dict[str, Any], template_dir: str | os.PathLike[str] | None = None
+) -> str:
+    """Render template ``name`` (e.g. ``"thank_you.j2"``) with ``fields``, in the sandbox.
+
+    Fields whose value is ``None`` are left undefined. The output is tidied: trailing
+    spaces go, runs of blank lines become one, and it ends with one newline.
+
+    >>> render_template("_greeting.j2", {"tone": "warm", "recipient_first_name": "Ann"})
+    'Dear Ann,\\n'
+    >>> render_template("_greeting.j2", {"tone": "warm"})
+    Traceback (most recent call last):
+    ...
+    afterview_analysis.drafting.MissingFieldError: template _greeting.j2 needs \
+'recipient_first_name', which is missing (the first word of the recipient's name): fill \
+it in, or edit the template to test it with `{% if recipient_first_name is defined %}`
+    """
+    env = _environment(template_dirs(template_dir))
+    try:
+        _check_internals(env, name)
+        template = env.get_template(name)
+        chunks, size = [], 0
+        for chunk in template.generate({k: v for k, v in fields.items() if v is not None}):
+            size += len(chunk)
+            if size > OUTPUT_LIMIT:
+                raise DraftError(
+                    f"template {name} produced more than {OUTPUT_LIMIT:,} characters"
+                )
+            chunks.append(chunk)
+    except TemplateNotFound as exc:
+        raise DraftError(f"no template named {exc.name!r}") from None
+    except SecurityError as exc:
+        raise TemplateSecurityError(f"template {name}: refused: {exc}") from None
+    except UndefinedError as exc:
+        found = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined", str(exc))
+        if found:
+            raise MissingFieldError(name, found.group(1)) from None
+        raise DraftError(f"template {name}: {exc}") from None
+    except TemplateSyntaxError as exc:
+        raise DraftError(f"template {exc.filename or name}, line {exc.lineno}: "
+                         f"{exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise DraftError(f"template {name}: {exc}") from None
+    text = "".join(chunks)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def _split_subject(text: str) -> tuple[str | None, str]:
+    first, _, rest = text.partition("\n")
+    if first.startswith("Subject:"):
+        return first[len("Subject:"):].strip() or None, rest.strip("\n") + "\n"
+    return None, text
+
+
+# --------------------------------------------------------------------------- fields
+
+
+def strongest_skills(scores: Iterable[SkillScore], n: int = 3) -> list[str]:
+    """The user's strongest skills in one interview: scores of 4-5, best first, at most
+    ``n``; when none reaches 4, the ones at 3. Ties keep rubric (stored) order.
+
+    >>> s = [SkillScore(interview_id="a", skill=k, score=v)
+    ...      for k, v in [("sql", 3), ("communication", 5), ("design", 4), ("tests", 4)]]
+    >>> strongest_skills(s, n=2)
+    ['communication', 'design']
+    """
+    scores = list(scores)
+    for floor in (4, 3):
+        good = [s for s in scores if s.score >= floor]
+        if good:
+            good.sort(key=lambda s: -s.score)  # stable: rubric order within a score
+            return [s.skill for s in good[:n]]
+    return []
+
+
+def _long_date(moment: datetime | date, zone: ZoneInfo) -> str:
+    day = moment.astimezone(zone).date() if isinstance(moment, datetime) else moment
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _first_name(name: str) -> str:
+    parts = name.split()
+    titles = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "ms", "ms.", "mrs", "mrs."}
+    if len(parts) > 1 and parts[0].lower() in titles:
+        return name  # "Dr. Ruth Adeyemi": do not guess a first name
+    return parts[0] if parts else name
+
+
+def _pick(people: Sequence[Any], to: str | None, what: str) -> Any | None:
+    if to is None:
+        return people[0] if people else None
+    wanted = to.strip().casefold()
+    exact = [p for p in people if p.name.casefold() == wanted]
+    if exact:
+        return exact[0]
+    partial = [p for p in people if wanted in p.name.casefold().split()]
+    if len(partial) > 1:
+        names = ", ".join(p.name for p in partial)
+        raise DraftError(f"{to!r} matches several {what}s ({names}); give the full name")
+    return partial[0] if partial else None
+
+
+def _fields(
+    journal: Any,
+    interview: Interview,
+    kind: MessageKind,
+    *,
+    to: str | None,
+    tone: str,
+    form: str,
+    skills: Sequence[str] | None,
+    variant: int | None,
+    event_id: str | None,
+    now: datetime,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The template fields, and the message's own fields (recipient, email, event)."""
+    profile: Profile = journal.profile()
+    if not profile.name:
+        raise DraftError("Profile.name is empty: add your name to the profile (letters are "
+                         "signed with it)")
+    zone = ZoneInfo(profile.timezone)
+    if skills is None:
+        skills = strongest_skills(journal.find(SkillScore, interview_id=interview.id))
+    f: dict[str, Any] = {
+        "kind": str(kind), "tone": tone, "form": form, "variant": 1,
+        "today": _long_date(now, zone),
+        "company": interview.company, "role": interview.role, "stage": str(interview.stage),
+        "interview_date": _long_date(interview.starts_at, zone),
+        "feedback_by": _long_date(interview.feedback_by, zone) if interview.feedback_by
+        else None,
+        "process_length": interview.process_length,
+        "recall_point": interview.recall_point,
+        "forgotten_strength": interview.forgotten_strength,
+        "skills": list(skills),
+        "my_name": profile.name, "my_email": profile.email, "my_phone": profile.phone,
+        "signature": profile.signature, "pitch": profile.pitch,
+    }
+    msg: dict[str, Any] = {}
+    if kind == MessageKind.REFERENCE_HEADS_UP:
+        refs = journal.find(Reference)
+        who = _pick(refs, to, "reference")
+        if who is None and to is None:
+            raise DraftError("no reference in the journal: add one, or pass --to NAME (to=...)")
+        name = who.name if who else to.strip()
+        f.update(recipient_name=name, recipient_first_name=_first_name(name),
+                 reference_relationship=who.relationship if who else None,
+                 recipient_email=who.email if who else None)
+        if interview.feedback_by:
+            f["call_window"] = f"before {f['feedback_by']}"
+        elif interview.process_length:
+            f["call_window"] = f"in the coming weeks (the process is {interview.process_length})"
+        else:
+            f["call_window"] = "in the coming weeks"
+    else:
+        people = journal.find(Interviewer, interview_id=interview.id)
+        who = _pick(people, to, "interviewer")
+        if who is None and to is None:
+            raise DraftError(
+                f"interview {interview.id} has no interviewer recorded: add one on the "
+                "interview form, or pass --to NAME (to=...)"
+            )
+        name = who.name if who else to.strip()
+        f.update(recipient_name=name, recipient_first_name=_first_name(name),
+                 recipient_title=who.title if who else None,
+                 recipient_email=who.email if who else None,
+                 recipient_company=interview.company)
+    msg.update(recipient=f["recipient_name"], recipient_email=f.get("recipient_email"))
+
+    if kind == MessageKind.FOLLOW_UP:
+        if variant is None:
+            sent = [m for m in journal.find(Message, interview_id=interview.id)
+                    if m.kind == MessageKind.FOLLOW_UP and m.sent_at is not None]
+            variant = 2 if sent else 1
+        if variant not in (1, 2):
+            raise DraftError(f"follow-up variant must be 1 or 2, not {variant!r}")
+        f["variant"] = variant
+    if kind == MessageKind.INFO_REPLY:
+        event = _request(journal, interview, event_id)
+        f.update(request_date=_long_date(event.at, zone), request_note=event.note)
+        msg["reply_to_event_id"] = event.id
+    return f, msg
+
+
+def _request(journal: Any, interview: Interview, event_id: str | None) -> EmployerEvent:
+    if event_id is not None:
+        event = journal.get(EmployerEvent, event_id)
+        if event.interview_id != interview.id or event.kind != EventKind.INFO_REQUEST:
+            raise DraftError(f"event {event_id} is not an information request of "
+                             f"interview {interview.id}")
+        return event
+    # (Journal.find cannot filter on a field named "kind": its first parameter has that name)
+    requests = [e for e in journal.find(EmployerEvent, order_by="at", interview_id=interview.id)
+                if e.kind == EventKind.INFO_REQUEST]
+    if not requests:
+        raise DraftError(f"interview {interview.id} has no information request recorded: "
+                         "log the employer's request first")
+    answered = {m.reply_to_event_id for m in journal.find(Message, interview_id=interview.id)
+                if m.kind == MessageKind.INFO_REPLY and m.sent_at is not None}
+    open_ = [e for e in requests if e.id not in answered]
+    return (open_ or requests)[-1]
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def _kind(kind: str | MessageKind) -> MessageKind:
+    if isinstance(kind, str) and kind in KIND_ALIASES:
+        return KIND_ALIASES[kind]
+    try:
+        return MessageKind(kind)
+    except ValueError:
+        allowed = ", ".join([*KIND_ALIASES, *(k.value for k in MessageKind)])
+        raise DraftError(f"kind must be one of: {allowed}; not {kind!r}") from None
+
+
+def draft_message(
+    journal: Any,
+    interview_id: str,
+    kind: str | MessageKind,
+    to: str | None = None,
+    tone: str = "warm",
+    form: str = "email",
+    *,
+    skills: Sequence[str] | None = None,
+    variant: int | None = None,
+    event_id: str | None = None,
+    now: datetime | None = None,
+    template_dir: str | os.PathLike[str] | None = None,
+) -> Message:
+    """Draft one message for an interview (not saved: see :func:`save_draft`).
+
+    ``to`` picks the interviewer (or, for a heads-up, the reference) by full or first name;
+    a name matching nobody is used as given, without an address. Without ``to``: the
+    first interviewer (or reference). ``skills`` overrides the strongest skills taken from
+    the interview's scores. A follow-up is variant 2 (the later nudge) when one was
+    already sent, unless ``variant`` says otherwise. An information reply answers
+    ``event_id``, or the latest request still unanswered.
+    """
+    kind = _kind(kind)
+    if tone not in TONES:
+        raise DraftError(f"tone must be one of: {', '.join(TONES)}; not {tone!r}")
+    if form not in FORMS:
+        raise DraftError(f"form must be one of: {', '.join(FORMS)}; not {form!r}")
+    now = (now or utc_now()).astimezone(UTC)
+    interview = journal.get(Interview, interview_id)
+    fields, msg = _fields(journal, interview, kind, to=to, tone=tone, form=form,
+                          skills=skills, variant=variant, event_id=event_id, now=now)
+    text = render_template(f"{kind.value}.j2", fields, template_dir)
+    subject, body = _split_subject(text)
+    return Message(
+        interview_id=interview.id, kind=kind, subject=subject, body=body,
+        channel=Channel.LETTER if form == "letter" else Channel.EMAIL,
+        created_at=now, **msg,
+    )
+
+
+def draft_all(journal: Any, interview_id: str, kind: str | MessageKind,
+              **options: Any) -> list[Message]:
+    """One draft per interviewer (thank-you) or per reference (heads-up); otherwise one.
+
+    Takes the same options as :func:`draft_message` except ``to``.
+    """
+    kind = _kind(kind)
+    if kind == MessageKind.THANK_YOU:
+        names = [p.name for p in journal.find(Interviewer, interview_id=interview_id)]
+    elif kind == MessageKind.REFERENCE_HEADS_UP:
+        names = [r.name for r in journal.find(Reference)]
+    else:
+        names = []
+    if not names:
+        return [draft_message(journal, interview_id, kind, **options)]
+    return [draft_message(journal, interview_id, kind, to=name, **options) for name in names]
+
+
+def save_draft(journal: Any, message: Message) -> str:
+    """Store (or update) a draft in the journal; returns its id."""
+    journal.upsert(message)
+    return message.id
+
+
+def edit_draft(journal: Any, message_id: str, **changes: Any) -> Message:
+    """Change a saved draft's text or recipient (``subject=``, ``body=``, ...); a message
+    already sent cannot be edited. The record's own rules apply (no line break in a
+    subject, ...): a bad value raises and nothing is written."""
+    allowed = {"subject", "body", "recipient", "recipient_email", "channel"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DraftError(f"cannot edit {', '.join(sorted(unknown))}; only {sorted(allowed)}")
+    message = journal.get(Message, message_id)
+    if message.sent_at is not None:
+        raise DraftError(f"message {message_id} was sent {message.sent_at:%Y-%m-%d %H:%M} UTC;"
+                         " it cannot be edited any more")
+    edited = replace(message, **changes)
+    journal.update(edited)
+    return edited
+
+
+def mark_sent(journal: Any, message_id: str, at: datetime | None = None) -> Message:
+    """Record that a draft went out at ``at`` (default: now). A heads-up to a known
+    reference also records a :class:`HeadsUp` for the interview. Refuses a message
+    already marked sent, or a time before the draft was written."""
+    message = journal.get(Message, message_id)
+    if message.sent_at is not None:
+        raise DraftError(f"message {message_id} was already marked sent "
+                         f"({message.sent_at:%Y-%m-%d %H:%M} UTC)")
+    at = (at or utc_now()).astimezone(UTC)
+    if at < message.created_at:
+        raise DraftError(f"sent_at {at:%Y-%m-%d %H:%M} UTC is before the draft was written "
+                         f"({message.created_at:%Y-%m-%d %H:%M} UTC)")
+    sent = replace(message, sent_at=at)
+    with journal.transaction():
+        journal.update(sent)
+        if message.kind == MessageKind.REFERENCE_HEADS_UP and message.interview_id:
+            ref = next((r for r in journal.find(Reference, name=message.recipient)), None)
+            if ref is not None:
+                journal.add(HeadsUp(interview_id=message.interview_id, reference_id=ref.id,
+                                    sent_at=at))
+    return sent
+
+
+# --------------------------------------------------------------------------- exports
+
+_BREAK = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]")
+
+
+def _one_line(name: str, value: str | None) -> str | None:
+    if value is not None and _BREAK.search(value):
+        raise DraftError(f"{name} contains a line break; a mail header must be one line")
+    return value
+
+
+def to_eml(message: Message, profile: Profile | None = None) -> bytes:
+    """The draft as an ``.eml`` file a mail client opens as a draft (``X-Unsent: 1``).
+
+    Built with the standard library's :mod:`email` (default policy, CRLF line ends):
+    From (your name and address, if the profile has one), To (when the recipient has an
+    address), Subject, Date, and the body as UTF-8 text. A header value with a line break
+    is refused.
+
+    >>> m = Message(kind="thank_you", recipient="Maya Keller",
+    ...             recipient_email="maya@acme.example", subject="Thank you", body="Hi Maya\\n")
+    >>> b"X-Unsent: 1" in to_eml(m)
+    True
+    """
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime, formataddr
+
+    subject = _one_line("subject", message.subject)
+    recipient = _one_line("recipient", message.recipient)
+    to_addr = _one_line("recipient_email", message.recipient_email)
+    eml = EmailMessage(policy=SMTP)
+    if profile is not None and profile.email:
+        eml["From"] = formataddr((_one_line("your name", profile.name) or "", profile.email))
+    if to_addr:
+        eml["To"] = formataddr((recipient, to_addr))
+    eml["Subject"] = subject or ""
+    eml["Date"] = format_datetime(message.created_at)
+    eml["X-Unsent"] = "1"
+    eml.set_content(message.body, charset="utf-8")
+    return eml.as_bytes()
+
+
+def mailto_link(message: Message) -> str:
+    """A ``mailto:`` link (RFC 6068) that opens the draft in the user's mail program.
+
+    >>> m = Message(kind="follow_up", recipient="Jo", recipient_email="jo@acme.example",
+    ...             subject="Next steps & timing?", body="Hi Jo,\\nany news?\\n")
+    >>> mailto_link(m)
+    'mailto:jo@acme.example?subject=Next%20steps%20%26%20timing%3F&body=Hi%20Jo%2C%0D%0Aany%20news%3F%0D%0A'
+    """
+    from urllib.parse import quote
+
+    _one_line("subject", message.subject)
+    to = quote(message.recipient_email or "", safe="@")
+    body = message.body.replace("\r\n", "\n").replace("\n", "\r\n")
+    query = f"subject={quote(message.subject or '', safe='')}&body={quote(body, safe='')}"
+    return f"mailto:{to}?{query}"
