@@ -1,0 +1,34 @@
+"""ipywidgets views of the workbook: one view per task, state kept apart from the view.
+
+* :class:`InterviewFormView` (state :class:`InterviewFormState`) — after the interview:
+  the interview, next steps, interviewers, questions, skills, the playbook checklist, and
+  later :class:`EmployerEventsView` (feedback, information requests, outcomes).
+* :class:`ProfileFormView` (state :class:`ProfileFormState`) — who you are, your zone.
+
+Views hold no SQL and no statistics: they call the journal and the package's functions.
+Every important control carries an ``av-...`` CSS class for browser tests. Names are
+imported on first use, so ``import afterview_analysis.widgets`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "InterviewFormView": "interview_view",
+    "EmployerEventsView": "interview_view",
+    "InterviewFormState": "interview_state",
+    "FormError": "interview_state",
+    "ProfileFormView": "profile",
+    "ProfileFormState": "profile",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
