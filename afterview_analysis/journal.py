@@ -587,7 +587,7 @@ def _typed(df: pd.DataFrame, kind: type[Record], skills: list[str]) -> pd.DataFr
             converted[name] = pd.Categorical(col, categories=skills)
         else:
             converted[name] = col.astype(check.dtype)
-    out = pd.DataFrame(converted, index=df.index)
+    out = pd.DataFrame(converted, index=df.index, copy=False)
     if kind is Interview:
         out = out.assign(ends_at=out["starts_at"] + pd.to_timedelta(out["duration_minutes"], "m"))
     return out
