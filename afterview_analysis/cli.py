@@ -97,22 +97,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from afterview_analysis.exchange import export_json
+    from afterview_analysis.exchange import export_to
 
     with _journal(args, create=False) as j:
-        _emit(export_json(j), args.out)
+        path, text = export_to(
+            j, args.format, args.out, anonymized=args.anonymize, keep_notes=args.keep_notes
+        )
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from afterview_analysis.exchange import import_json
+    from afterview_analysis.exchange import import_path
 
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise AfterviewError(f"cannot read {args.file}: {exc.strerror}") from None
+    if not Path(args.file).exists():
+        raise AfterviewError(f"cannot read {args.file}: no such file or folder")
     with _journal(args) as j:
-        counts = import_json(j, data)
+        counts = import_path(j, args.file)
     print(f"imported {counts['interviews']} interviews ({sum(counts.values())} rows)")
     return 0
 
@@ -157,12 +161,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add(sub, "check", cmd_check, "run SQLite's integrity and foreign-key checks; show counts")
 
-    p = _add(sub, "export", cmd_export, "write the whole journal as JSON (stdout by default)")
-    p.add_argument("--format", choices=["json"], default="json")
-    p.add_argument("--out", metavar="PATH", help="write to this file instead of stdout")
+    p = _add(sub, "export", cmd_export, "write the whole journal as JSON, CSV or XLSX")
+    p.add_argument(
+        "--format", choices=["json", "csv", "xlsx"], default="json",
+        help="json (lossless, stdout by default), csv (a .zip, or a folder, of one CSV per "
+        "table) or xlsx (one sheet per table); spreadsheet cells are formula-safe",
+    )
+    p.add_argument(
+        "--out", metavar="PATH",
+        help="file (or folder, for csv) to write; csv/xlsx default to exports/ (git-ignored)",
+    )
+    p.add_argument(
+        "--anonymize", action="store_true",
+        help="a copy for a coach: no names, contacts or links; companies pseudonymised",
+    )
+    p.add_argument(
+        "--keep-notes", action="store_true",
+        help="with --anonymize: keep free-text notes (names, emails, phones scrubbed)",
+    )
 
-    p = _add(sub, "import", cmd_import, "load a JSON export into an empty journal")
-    p.add_argument("file", metavar="FILE.json")
+    p = _add(sub, "import", cmd_import, "load an export (JSON, CSV .zip or folder, XLSX) "
+             "into an empty journal")
+    p.add_argument("file", metavar="FILE")
 
     return parser
 
