@@ -254,8 +254,10 @@ def wilson_interval(
         denom = 1.0 + z * z / m
         centre = (p + z * z / (2.0 * m)) / denom
         half = z * np.sqrt(p * (1.0 - p) / m + z * z / (4.0 * m * m)) / denom
-        low = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-        high = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+        low = np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+        high = np.where(k >= m, 1.0, np.clip(centre + half, 0.0, 1.0))
+        low = np.where(m > 0, low, np.nan)
+        high = np.where(m > 0, high, np.nan)
     return low, high
 
 

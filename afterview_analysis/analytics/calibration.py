@@ -1,0 +1,198 @@
+"""How well the user's gut feeling predicts what happens.
+
+An interview *advanced* when its outcome is "advanced" or "offer", and did *not* when it
+is "rejected" or "ghosted"; "pending" and "withdrawn" (the user's own decision) are left
+out. The prediction is the interview's ``predicted_chance`` (0-100 %) as a probability.
+
+* :func:`calibration_points` -- per resolved interview: predicted, advanced, self-score.
+* :func:`calibration` -- Brier score (mean squared error of the probabilities, Brier 1950)
+  with a t interval, against the reference of always guessing the observed base rate.
+* :func:`reliability_table` -- bins of predicted chance: mean predicted, observed rate
+  (Wilson interval), n.
+* :func:`self_score_vs_outcome` -- mean self-score of interviews that advanced vs not,
+  with the difference's Welch interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from afterview_analysis.analytics._frames import AnalysisError, table
+from afterview_analysis.analytics._stats import (
+    CONFIDENCE,
+    t_quantile,
+    welch_interval,
+    wilson_interval,
+)
+
+__all__ = [
+    "MIN_OUTCOMES",
+    "calibration",
+    "calibration_points",
+    "reliability_table",
+    "self_score_vs_outcome",
+]
+
+#: Below this many resolved interviews with a prediction, calibration says "not enough
+#: outcomes" (its numbers are still given, with their wide intervals).
+MIN_OUTCOMES = 10
+
+_YES = ("advanced", "offer")
+_NO = ("rejected", "ghosted")
+
+
+def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per resolved interview: ``predicted`` (0-1, NaN if not given), ``advanced`` (0/1),
+    ``outcome``, ``self_score`` (mean of its question scores; of its skill scores when no
+    question was logged; NaN if neither), ``interview_id``, ``starts_at``.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> calibration_points(tiny_frames())[["interview_id", "predicted", "advanced",
+    ...                                    "self_score"]].to_numpy().tolist()
+    [['a', 0.3, 0, 2.0], ['b', 0.7, 1, 4.0]]
+    """
+    iv = table(frames, "interviews", ["id", "starts_at", "predicted_chance", "outcome"])
+    qs = table(frames, "questions", ["interview_id", "score"])
+    ss = table(frames, "skill_scores", ["interview_id", "score"])
+    ids = iv["id"].astype("str")
+    outcome = iv["outcome"].astype("str")
+    q_mean = pd.to_numeric(qs["score"], errors="coerce").groupby(
+        qs["interview_id"].astype("str").to_numpy()).mean()
+    s_mean = pd.to_numeric(ss["score"], errors="coerce").groupby(
+        ss["interview_id"].astype("str").to_numpy()).mean()
+    self_score = ids.map(q_mean).astype(float).fillna(ids.map(s_mean).astype(float))
+    out = pd.DataFrame({
+        "interview_id": ids.to_numpy(),
+        "starts_at": iv["starts_at"].to_numpy(),
+        "outcome": outcome.to_numpy(),
+        "predicted": pd.to_numeric(iv["predicted_chance"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan) / 100.0,
+        "advanced": outcome.isin(_YES).astype("int64").to_numpy(),
+        "self_score": self_score.to_numpy(),
+    })
+    out = out[outcome.isin(_YES + _NO).to_numpy()]
+    return out.reset_index(drop=True)
+
+
+def calibration(
+    frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES,
+    *, points: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The Brier score of the predicted chances, with context. One row.
+
+    Brier = mean over interviews of (predicted - advanced)^2 (0 is perfect; always saying
+    50 % scores 0.25). ``brier_low``/``brier_high``: 95 % t interval of that mean.
+    ``base_rate``: share that advanced; ``reference`` = base_rate * (1 - base_rate), the
+    Brier score of always predicting the base rate; ``skill`` = 1 - brier / reference
+    (above 0: better than that constant guess). ``verdict``: "not enough outcomes" below
+    ``min_n``, else "better than the base rate", "worse than the base rate" (the interval
+    of the Brier score lies wholly below / above the reference) or "not clearly better
+    than the base rate".
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> c = calibration(tiny_frames())
+    >>> c[["n", "brier", "base_rate", "reference", "verdict"]].round(3).to_numpy().tolist()
+    [[2, 0.09, 0.5, 0.25, 'not enough outcomes']]
+    """
+    pts = calibration_points(frames) if points is None else points
+    pts = pts[pts["predicted"].notna()]
+    n = len(pts)
+    nan = math.nan
+    row = {"n": n, "brier": nan, "brier_low": nan, "brier_high": nan, "base_rate": nan,
+           "reference": nan, "skill": nan, "min_n": min_n}
+    if n:
+        sq = (pts["predicted"].to_numpy() - pts["advanced"].to_numpy()) ** 2
+        base = float(pts["advanced"].mean())
+        ref = base * (1 - base)
+        row.update(brier=float(sq.mean()), base_rate=base, reference=ref,
+                   skill=1 - float(sq.mean()) / ref if ref > 0 else nan)
+        if n >= 2:
+            half = t_quantile(0.5 + CONFIDENCE / 2, n - 1) * float(sq.std(ddof=1)) / math.sqrt(n)
+            row.update(brier_low=max(row["brier"] - half, 0.0), brier_high=row["brier"] + half)
+    if n < min_n:
+        verdict = "not enough outcomes"
+    elif row["brier_high"] < row["reference"]:
+        verdict = "better than the base rate"
+    elif row["brier_low"] > row["reference"]:
+        verdict = "worse than the base rate"
+    else:
+        verdict = "not clearly better than the base rate"
+    row["verdict"] = verdict
+    return pd.DataFrame([row])
+
+
+def reliability_table(
+    frames: Mapping[str, pd.DataFrame], bins: int = 5,
+    *, points: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Predicted chance against what happened, in ``bins`` equal-width bins of 0-100 %.
+
+    Columns: ``bin`` (label like "20-40 %"), ``lower``, ``upper`` (0-1), ``n``,
+    ``mean_predicted``, ``observed_rate`` and its 95 % Wilson interval ``low``/``high``.
+    Every bin is listed; empty bins have n = 0 and NaN rates. A prediction equal to a
+    bin's upper edge falls in that bin (100 % is in the last).
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> r = reliability_table(tiny_frames(), bins=2)
+    >>> r[["bin", "n", "mean_predicted", "observed_rate"]].to_numpy().tolist()
+    [['0-50 %', 1, 0.3, 0.0], ['50-100 %', 1, 0.7, 1.0]]
+    """
+    if isinstance(bins, bool) or not isinstance(bins, int) or not 1 <= bins <= 100:
+        raise AnalysisError(f"bins = {bins!r}: must be a whole number from 1 to 100")
+    pts = calibration_points(frames) if points is None else points
+    pts = pts[pts["predicted"].notna()]
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    idx = np.clip(np.ceil(pts["predicted"].to_numpy() * bins).astype(int) - 1, 0, bins - 1)
+    n = np.bincount(idx, minlength=bins)
+    pred = np.bincount(idx, weights=pts["predicted"].to_numpy(), minlength=bins)
+    hits = np.bincount(idx, weights=pts["advanced"].to_numpy(dtype=float), minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_pred = np.where(n > 0, pred / np.maximum(n, 1), np.nan)
+        rate = np.where(n > 0, hits / np.maximum(n, 1), np.nan)
+    low, high = wilson_interval(hits, n)
+    labels = [f"{edges[i] * 100:g}-{edges[i + 1] * 100:g} %" for i in range(bins)]
+    return pd.DataFrame({
+        "bin": labels, "lower": edges[:-1], "upper": edges[1:], "n": n.astype("int64"),
+        "mean_predicted": mean_pred, "observed_rate": rate, "low": low, "high": high,
+    })
+
+
+def self_score_vs_outcome(
+    frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES,
+    *, points: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Mean self-score of interviews that advanced vs those that did not. One row.
+
+    Columns: ``mean_advanced``, ``n_advanced``, ``mean_not``, ``n_not``, ``diff``
+    (advanced minus not) with its 95 % Welch interval ``ci_low``/``ci_high`` and ``df``,
+    and ``verdict``: "not enough outcomes" when fewer than ``min_n`` in all or fewer than
+    2 in a group; "higher when advancing" / "lower when advancing" when the interval
+    excludes 0; "no clear difference" otherwise.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> s = self_score_vs_outcome(tiny_frames())
+    >>> s[["mean_advanced", "mean_not", "diff", "verdict"]].to_numpy().tolist()
+    [[4.0, 2.0, 2.0, 'not enough outcomes']]
+    """
+    pts = calibration_points(frames) if points is None else points
+    pts = pts[pts["self_score"].notna()]
+    yes = pts.loc[pts["advanced"] == 1, "self_score"]
+    no = pts.loc[pts["advanced"] == 0, "self_score"]
+    w = welch_interval(yes, no)
+    if len(pts) < min_n or min(len(yes), len(no)) < 2:
+        verdict = "not enough outcomes"
+    elif w["ci_low"] > 0:
+        verdict = "higher when advancing"
+    elif w["ci_high"] < 0:
+        verdict = "lower when advancing"
+    else:
+        verdict = "no clear difference"
+    return pd.DataFrame([{
+        "mean_advanced": w["mean_a"], "n_advanced": w["n_a"], "mean_not": w["mean_b"],
+        "n_not": w["n_b"], "diff": w["diff"], "ci_low": w["ci_low"], "ci_high": w["ci_high"],
+        "df": w["df"], "verdict": verdict,
+    }])

@@ -1,0 +1,421 @@
+"""How fast the employer answers, and how fast the user does.
+
+Deadlines come from :mod:`afterview_analysis.rules` (thank-you within 48 h of the end,
+information reply within 24 h of the request, follow-up a week after the promised date).
+A promised feedback date means the end of that day in the user's zone (the profile's).
+Summaries are medians with the interquartile range (pandas' linear quantiles) and n;
+shares carry a 95 % Wilson interval. ``as_of`` (default: now) is the moment the journal
+is read at: later events are ignored, and nothing is "missing" before its deadline.
+
+* :func:`employer_response_times` -- per interview: days to the first employer response,
+  days late or early against the promised date, status (answered, waiting, ghosting
+  candidate).
+* :func:`employer_response_summary` -- the same by company, stage or overall.
+* :func:`own_response_times` -- per thank-you, information reply and follow-up: hours
+  taken, within the deadline or not; follow-ups classed too early / on time / late /
+  missing.
+* :func:`own_response_summary` -- per kind: median and IQR of hours, share on time.
+* :func:`answer_minutes` -- minutes per answer by question category and period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from afterview_analysis.analytics._frames import (
+    AnalysisError,
+    as_of_timestamp,
+    end_of_local_day,
+    table,
+    user_zone,
+    utc,
+)
+from afterview_analysis.analytics._stats import wilson_interval
+from afterview_analysis.records import Step
+from afterview_analysis.rules import FOLLOW_UP_AFTER, INFO_REPLY_WITHIN, THANK_YOU_WITHIN
+
+__all__ = [
+    "FOLLOW_UP_TOLERANCE",
+    "GHOSTING_AFTER",
+    "answer_minutes",
+    "employer_response_summary",
+    "employer_response_times",
+    "own_response_summary",
+    "own_response_times",
+]
+
+#: No answer this long after the promised date: a ghosting candidate (the follow-up fell
+#: due a week after the date, and another week passed).
+GHOSTING_AFTER = 2 * FOLLOW_UP_AFTER
+#: A follow-up within this much of its due moment is "on time" ("about a week after").
+FOLLOW_UP_TOLERANCE = pd.Timedelta(days=2)
+
+_DAY = pd.Timedelta(days=1)
+_HOUR = pd.Timedelta(hours=1)
+
+
+def _interviews(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    iv = table(
+        frames, "interviews",
+        ["id", "company", "stage", "starts_at", "feedback_by", "outcome"],
+    )
+    starts = utc(iv["starts_at"])
+    if "ends_at" in iv:
+        ends = utc(iv["ends_at"])
+    elif "duration_minutes" in iv:
+        ends = starts + pd.to_timedelta(pd.to_numeric(iv["duration_minutes"]), "m")
+    else:
+        raise AnalysisError("frames['interviews'] has no column 'ends_at'")
+    return pd.DataFrame(
+        {
+            "interview_id": iv["id"].astype("str").to_numpy(),
+            "company": iv["company"].astype("str").to_numpy(),
+            "stage": iv["stage"].astype("str").to_numpy(),
+            "outcome": iv["outcome"].astype("str").to_numpy(),
+            "starts_at": starts.to_numpy(),
+            "ends_at": ends.to_numpy(),
+            "feedback_by": pd.to_datetime(iv["feedback_by"], errors="coerce").to_numpy(),
+        }
+    ).astype({"starts_at": "datetime64[us, UTC]", "ends_at": "datetime64[us, UTC]"})
+
+
+def _first_by_interview(df: pd.DataFrame, when: str, value: str | None = None) -> pd.DataFrame:
+    """Earliest row per interview_id (``when`` column), as a frame indexed by interview_id."""
+    if df.empty:
+        return pd.DataFrame(columns=[when] + ([value] if value else []))
+    first = df.sort_values(when, kind="stable").drop_duplicates("interview_id")
+    return first.set_index("interview_id")[[when] + ([value] if value else [])]
+
+
+def employer_response_times(
+    frames: Mapping[str, pd.DataFrame], as_of: Any = None
+) -> pd.DataFrame:
+    """Per interview: how long the employer took, and whether they kept their date.
+
+    Columns: ``interview_id``, ``company``, ``stage``, ``ends_at``, ``feedback_by`` (the
+    promised date), ``promised_at`` (its end, in the user's zone, as UTC),
+    ``first_response_at`` and ``first_response_kind`` (the earliest employer event up to
+    ``as_of`` other than a request for more information, which is not an answer), ``days_to_response`` = (first response - interview end) in days,
+    ``days_late`` = (first response - promised_at) in days (negative: early; NaN without
+    either), and ``status``: "answered"; "ghosting candidate" when nothing came
+    :data:`GHOSTING_AFTER` after the promised date (or the user marked it ghosted);
+    "waiting" otherwise (also when no date was promised). Interviews that have not ended
+    by ``as_of`` are left out.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> r = employer_response_times(tiny_frames(), as_of="2026-04-01")
+    >>> r[["interview_id", "days_to_response", "days_late", "status"]].round(2).to_numpy().tolist()
+    [['a', 6.92, 2.38, 'answered'], ['b', 5.17, -1.37, 'answered'], ['c', nan, nan, 'ghosting candidate']]
+    """  # noqa: E501
+    now = as_of_timestamp(as_of)
+    zone = user_zone(frames)
+    iv = _interviews(frames)
+    iv = iv[iv["ends_at"].notna() & (iv["ends_at"] <= now)]
+    ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
+    ev = pd.DataFrame(
+        {
+            "interview_id": ev["interview_id"].astype("str").to_numpy(),
+            "at": utc(ev["at"]).to_numpy(),
+            "kind": ev["kind"].astype("str").to_numpy(),
+        }
+    )
+    ev = ev[ev["at"].notna() & (pd.to_datetime(ev["at"], utc=True) <= now)
+            & (ev["kind"] != "info_request")]
+    ev["at"] = pd.to_datetime(ev["at"], utc=True)
+    first = _first_by_interview(ev, "at", "kind")
+    out = iv.join(first, on="interview_id").rename(
+        columns={"at": "first_response_at", "kind": "first_response_kind"}
+    )
+    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
+    out["promised_at"] = end_of_local_day(out["feedback_by"], zone)
+    out["days_to_response"] = (out["first_response_at"] - out["ends_at"]) / _DAY
+    out["days_late"] = (out["first_response_at"] - out["promised_at"]) / _DAY
+    answered = out["first_response_at"].notna()
+    overdue = out["promised_at"].notna() & (now > out["promised_at"] + GHOSTING_AFTER)
+    ghosted = ~answered & (overdue | (out["outcome"] == "ghosted"))
+    out["status"] = np.where(answered, "answered", np.where(ghosted, "ghosting candidate",
+                                                            "waiting"))
+    cols = ["interview_id", "company", "stage", "ends_at", "feedback_by", "promised_at",
+            "first_response_at", "first_response_kind", "days_to_response", "days_late",
+            "status"]
+    return out[cols].sort_values("ends_at", kind="stable").reset_index(drop=True)
+
+
+def _summarise(df: pd.DataFrame, by: str | None, values: dict[str, str]) -> pd.DataFrame:
+    """Median, q1, q3 and n of each ``values`` column per group."""
+    keys = [by] if by else []
+    groups = df.groupby(keys, observed=True, sort=True) if keys else [((), df)]
+    rows = []
+    for key, part in groups:
+        row: dict[str, Any] = {}
+        if by:
+            row[by] = key[0] if isinstance(key, tuple) else key
+        row["interviews"] = len(part)
+        for col, prefix in values.items():
+            vals = pd.to_numeric(part[col], errors="coerce").dropna()
+            row[f"{prefix}_n"] = len(vals)
+            q = vals.quantile([0.25, 0.5, 0.75]) if len(vals) else pd.Series([np.nan] * 3)
+            row[f"{prefix}_median"], row[f"{prefix}_q1"], row[f"{prefix}_q3"] = (
+                float(q.iloc[1]), float(q.iloc[0]), float(q.iloc[2]),
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def employer_response_summary(
+    frames: Mapping[str, pd.DataFrame], by: str | None = "stage", as_of: Any = None,
+    *, times: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Employer response times by ``by`` ("stage", "company" or None for overall).
+
+    Per group: ``interviews``; ``days_n``/``days_median``/``days_q1``/``days_q3`` of
+    :func:`employer_response_times`' ``days_to_response``; the same for ``days_late``
+    (``late_*``); ``ghosting`` (count), ``ghosting_share`` of the interviews and its
+    95 % Wilson interval ``ghosting_low``/``ghosting_high``.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> s = employer_response_summary(tiny_frames(), by=None, as_of="2026-04-01")
+    >>> s[["interviews", "days_n", "days_median", "ghosting"]].round(2).to_numpy().tolist()
+    [[3.0, 2.0, 6.04, 1.0]]
+    """
+    if by not in ("stage", "company", None):
+        raise AnalysisError(f"by = {by!r}: must be 'stage', 'company' or None")
+    t = employer_response_times(frames, as_of) if times is None else times
+    out = _summarise(t, by, {"days_to_response": "days", "days_late": "late"})
+    if out.empty:
+        cols = ([by] if by else []) + ["interviews"] + [
+            f"{p}_{s}" for p in ("days", "late") for s in ("n", "median", "q1", "q3")
+        ] + ["ghosting", "ghosting_share", "ghosting_low", "ghosting_high"]
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+    ghost = (t["status"] == "ghosting candidate")
+    counts = ghost.groupby(t[by], observed=True).sum() if by else pd.Series([ghost.sum()])
+    out["ghosting"] = counts.to_numpy() if by else [int(ghost.sum())]
+    low, high = wilson_interval(out["ghosting"], out["interviews"])
+    out["ghosting_share"] = out["ghosting"] / out["interviews"]
+    out["ghosting_low"], out["ghosting_high"] = low, high
+    return out
+
+
+def _sent_messages(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
+    reply_to = msg["reply_to_event_id"] if "reply_to_event_id" in msg else pd.Series(
+        [None] * len(msg), index=msg.index)
+    out = pd.DataFrame(
+        {
+            "interview_id": msg["interview_id"].astype("str").to_numpy(),
+            "kind": msg["kind"].astype("str").to_numpy(),
+            "sent_at": utc(msg["sent_at"]).to_numpy(),
+            "reply_to": reply_to.astype("str").to_numpy(),
+        }
+    )
+    out["sent_at"] = pd.to_datetime(out["sent_at"], utc=True)
+    return out[out["sent_at"].notna()]
+
+
+def _steps_done(frames: Mapping[str, pd.DataFrame], step: Step) -> pd.DataFrame:
+    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
+    part = st[st["step"].astype("str") == step.value]
+    out = pd.DataFrame({"interview_id": part["interview_id"].astype("str").to_numpy(),
+                        "sent_at": utc(part["done_at"]).to_numpy()})
+    out["sent_at"] = pd.to_datetime(out["sent_at"], utc=True)
+    return out[out["sent_at"].notna()]
+
+
+def _first_sent(msgs: pd.DataFrame, steps: pd.DataFrame, kind: str, now) -> pd.Series:
+    """First moment a message of ``kind`` went out per interview (message or step)."""
+    both = pd.concat([msgs.loc[msgs["kind"] == kind, ["interview_id", "sent_at"]], steps])
+    both = both[both["sent_at"] <= now]
+    return _first_by_interview(both, "sent_at")["sent_at"]
+
+
+def own_response_times(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.DataFrame:
+    """Per thank-you, information reply and follow-up: how long the user took.
+
+    One row per expected message. Columns: ``kind`` ("thank_you", "info_reply",
+    "follow_up"), ``interview_id``, ``company``, ``anchor_at`` (interview end; the
+    employer's request; the follow-up's due moment), ``due_at``, ``sent_at`` (the first
+    such message sent, or the playbook step marked done), ``hours`` = (sent - anchor) in
+    hours, ``within`` (sent by the deadline: True/False, NA while still open) and
+    ``timing``: "on time", "late", "missing" (deadline passed, nothing sent), "open"
+    (not due yet); for follow-ups also "too early" (more than
+    :data:`FOLLOW_UP_TOLERANCE` before the due moment) and "not needed" (the employer
+    answered before it fell due). A follow-up within the tolerance after the due moment
+    is "on time". Interviews without a promised date get no follow-up row.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> o = own_response_times(tiny_frames(), as_of="2026-04-01")
+    >>> o[["kind", "interview_id", "hours", "timing"]].round(1).to_numpy().tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['thank_you', 'a', 4.0, 'on time'], ['thank_you', 'b', 73.0, 'late'],
+     ['thank_you', 'c', 2.0, 'on time'], ['info_reply', 'b', 11.0, 'on time'],
+     ['follow_up', 'a', nan, 'not needed'], ['follow_up', 'b', nan, 'not needed'],
+     ['follow_up', 'c', 10.0, 'on time']]
+    """
+    now = as_of_timestamp(as_of)
+    emp = employer_response_times(frames, now)
+    msgs = _sent_messages(frames)
+    parts = []
+
+    # thank-you: within THANK_YOU_WITHIN of the end
+    ty = emp[["interview_id", "company", "ends_at"]].rename(columns={"ends_at": "anchor_at"})
+    ty = ty.assign(kind="thank_you", due_at=ty["anchor_at"] + THANK_YOU_WITHIN)
+    sent = _first_sent(msgs, _steps_done(frames, Step.THANK_YOU), "thank_you", now)
+    parts.append(ty.join(sent, on="interview_id"))
+
+    # information replies: within INFO_REPLY_WITHIN of each request
+    ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
+    ev_ids = ev["id"].astype("str") if "id" in ev else pd.Series(range(len(ev)), dtype="str")
+    req = pd.DataFrame({"event_id": ev_ids.to_numpy(),
+                        "interview_id": ev["interview_id"].astype("str").to_numpy(),
+                        "kind": ev["kind"].astype("str").to_numpy(),
+                        "anchor_at": utc(ev["at"]).to_numpy()})
+    req["anchor_at"] = pd.to_datetime(req["anchor_at"], utc=True)
+    req = req[(req["kind"] == "info_request") & (req["anchor_at"] <= now)]
+    replies = msgs[(msgs["kind"] == "info_reply") & (msgs["sent_at"] <= now)]
+    rows = []
+    for r in req.itertuples(index=False):
+        linked = replies[replies["reply_to"] == r.event_id]
+        if linked.empty:  # an unlinked reply in the same interview, after the request
+            linked = replies[(replies["interview_id"] == r.interview_id)
+                             & (replies["reply_to"].isin(["<NA>", "nan", "None"]))
+                             & (replies["sent_at"] >= r.anchor_at)]
+        rows.append({"interview_id": r.interview_id, "anchor_at": r.anchor_at,
+                     "sent_at": linked["sent_at"].min() if len(linked) else pd.NaT})
+    info = pd.DataFrame(rows, columns=["interview_id", "anchor_at", "sent_at"])
+    info = info.join(emp.set_index("interview_id")["company"], on="interview_id")
+    info = info.assign(kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
+    parts.append(info)
+
+    # follow-up: FOLLOW_UP_AFTER the promised date, unless they answered before
+    fu = emp[emp["promised_at"].notna()]
+    fu = fu.assign(kind="follow_up", anchor_at=fu["promised_at"] + FOLLOW_UP_AFTER)
+    fu = fu.assign(due_at=fu["anchor_at"] + FOLLOW_UP_TOLERANCE)
+    fu_sent = _first_sent(msgs, _steps_done(frames, Step.FOLLOW_UP), "follow_up", now)
+    fu = fu.join(fu_sent, on="interview_id")
+    parts.append(fu[["interview_id", "company", "anchor_at", "due_at", "kind", "sent_at",
+                     "first_response_at"]])
+
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else pd.DataFrame(
+        columns=["kind", "interview_id", "company", "anchor_at", "due_at", "sent_at"])
+    for col in ("anchor_at", "due_at", "sent_at"):
+        out[col] = pd.to_datetime(out[col], utc=True)
+    if "first_response_at" not in out:
+        out["first_response_at"] = pd.NaT
+    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
+    out["hours"] = (out["sent_at"] - out["anchor_at"]) / _HOUR
+    sent_by_due = out["sent_at"].notna() & (out["sent_at"] <= out["due_at"])
+    timing = np.select(
+        [sent_by_due, out["sent_at"].notna(), now > out["due_at"]],
+        ["on time", "late", "missing"], "open",
+    ).astype(object)
+    is_fu = (out["kind"] == "follow_up").to_numpy()
+    too_early = is_fu & (out["sent_at"] < out["anchor_at"] - FOLLOW_UP_TOLERANCE).to_numpy()
+    timing[too_early] = "too early"
+    answered_first = (out["first_response_at"].notna()
+                      & (out["first_response_at"] <= out["anchor_at"])).to_numpy()
+    not_needed = is_fu & answered_first & ~out["sent_at"].notna().to_numpy()
+    timing[not_needed] = "not needed"
+    out["timing"] = timing
+    within = pd.array([True if t == "on time" else False if t in ("late", "missing", "too early")
+                       else pd.NA for t in timing], dtype="boolean")
+    out["within"] = within
+    kinds = {"thank_you": 0, "info_reply": 1, "follow_up": 2}
+    out = out.assign(_k=out["kind"].map(kinds)).sort_values(["_k", "anchor_at"], kind="stable")
+    cols = ["kind", "interview_id", "company", "anchor_at", "due_at", "sent_at", "hours",
+            "within", "timing"]
+    return out[cols].reset_index(drop=True).astype({"kind": "str", "timing": "str"})
+
+
+def own_response_summary(
+    frames: Mapping[str, pd.DataFrame], as_of: Any = None, *, times: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per kind of message: how fast and how often on time.
+
+    Columns: ``kind``, ``target`` (in words), ``due`` (rows whose deadline has passed or
+    that were sent, excluding "not needed"), ``sent``, ``hours_median``/``hours_q1``/
+    ``hours_q3`` of the sent ones (follow-ups: hours after the due moment), ``on_time``,
+    ``share_on_time`` with its 95 % Wilson interval ``low``/``high``, and, for
+    follow-ups, counts per timing (``too_early``, ``late``, ``missing``).
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> s = own_response_summary(tiny_frames(), as_of="2026-04-01")
+    >>> s[["kind", "due", "on_time", "hours_median"]].round(1).to_numpy().tolist()
+    [['thank_you', 3, 2, 4.0], ['info_reply', 1, 1, 11.0], ['follow_up', 1, 1, 10.0]]
+    """
+    t = own_response_times(frames, as_of) if times is None else times
+    targets = {
+        "thank_you": f"within {THANK_YOU_WITHIN / _HOUR:.0f} h of the end",
+        "info_reply": f"within {INFO_REPLY_WITHIN / _HOUR:.0f} h of the request",
+        "follow_up": f"{FOLLOW_UP_AFTER.days} days after the promised date "
+                     f"(+/- {FOLLOW_UP_TOLERANCE.days} days)",
+    }
+    rows = []
+    for kind, target in targets.items():
+        part = t[(t["kind"] == kind) & ~t["timing"].isin(["open", "not needed"])]
+        hours = part["hours"].dropna()
+        q = hours.quantile([0.25, 0.5, 0.75]) if len(hours) else pd.Series([np.nan] * 3)
+        on_time = int((part["timing"] == "on time").sum())
+        rows.append({
+            "kind": kind, "target": target, "due": len(part),
+            "sent": int(part["sent_at"].notna().sum()),
+            "hours_median": float(q.iloc[1]), "hours_q1": float(q.iloc[0]),
+            "hours_q3": float(q.iloc[2]), "on_time": on_time,
+            "too_early": int((part["timing"] == "too early").sum()),
+            "late": int((part["timing"] == "late").sum()),
+            "missing": int((part["timing"] == "missing").sum()),
+        })
+    out = pd.DataFrame(rows)
+    low, high = wilson_interval(out["on_time"], out["due"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share_on_time"] = np.where(out["due"] > 0, out["on_time"] / out["due"].clip(1),
+                                        np.nan)
+    out["low"], out["high"] = low, high
+    return out
+
+
+_PERIODS = {"MS": "M", "QS": "Q", "YS": "Y"}
+
+
+def _period(freq: str) -> str:
+    if freq not in _PERIODS:
+        raise AnalysisError(f"freq = {freq!r}: must be 'MS' (months), 'QS' (quarters) or 'YS'")
+    return _PERIODS[freq]
+
+
+def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.DataFrame:
+    """Minutes per answer by question category and period, where logged.
+
+    Columns: ``category``, ``period`` (start of the calendar period of the interview,
+    ``freq`` as in pandas: "MS" months, "QS" quarters, "YS" years), ``n`` (answers with
+    minutes), ``median``, ``q1``, ``q3``.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> m = answer_minutes(tiny_frames(), freq="YS")
+    >>> m[["category", "n", "median"]].to_numpy().tolist()
+    [['motivation', 1, 3.0], ['system_design', 2, 11.0], ['technical', 1, 5.0]]
+    """
+    q = table(frames, "questions", ["interview_id", "category", "minutes"])
+    iv = table(frames, "interviews", ["id", "starts_at"])
+    when = pd.Series(utc(iv["starts_at"]).to_numpy(), index=iv["id"].astype("str").to_numpy())
+    df = pd.DataFrame({
+        "category": q["category"].astype("str").to_numpy(),
+        "minutes": pd.to_numeric(q["minutes"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan),
+        "at": q["interview_id"].astype("str").map(when).to_numpy(),
+    }).dropna()
+    cols = ["category", "period", "n", "median", "q1", "q3"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    at = pd.to_datetime(df["at"], utc=True).dt.tz_localize(None)
+    df["period"] = at.dt.to_period(_period(freq)).dt.start_time
+    g = df.groupby(["category", "period"], sort=True)["minutes"]
+    out = pd.concat(
+        [g.size().rename("n"), g.median().rename("median"), g.quantile(0.25).rename("q1"),
+         g.quantile(0.75).rename("q3")], axis=1,
+    ).reset_index()
+    return out[cols]

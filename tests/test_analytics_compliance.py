@@ -1,0 +1,68 @@
+"""Playbook compliance: due moments from rules.DEADLINES, statuses, shares."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+from afterview_analysis.analytics import playbook_compliance, step_deadlines
+from afterview_analysis.analytics._examples import tiny_frames
+from afterview_analysis.records import Interview, PlaybookStep, Profile, Step
+from afterview_analysis.rules import DEADLINES
+
+AS_OF = "2026-04-01T00:00:00Z"
+
+
+def test_due_moments_follow_the_rules_contract():
+    d = step_deadlines(tiny_frames(), as_of=AS_OF)
+    a = d[d["interview_id"] == "a"].set_index("step")["due_at"]
+    end = pd.Timestamp("2026-01-05T11:00:00Z")
+    assert a["thank_you"] == end + DEADLINES[Step.THANK_YOU][1]
+    assert a["review_profiles"] == end + DEADLINES[Step.REVIEW_PROFILES][1]
+    assert a["assess_performance"] == pd.Timestamp("2026-01-05T23:59:59Z")
+    assert a["follow_up"] == pd.Timestamp("2026-01-09T23:59:59Z") + DEADLINES[Step.FOLLOW_UP][1]
+
+
+def test_statuses_by_hand():
+    d = step_deadlines(tiny_frames(), as_of=AS_OF).set_index(["interview_id", "step"])["status"]
+    assert d["a", "ask_next_steps"] == "on time"  # marked at 11:00, the end itself: not late
+    assert d["b", "thank_you"] == "late" and d["a", "thank_you"] == "on time"
+    assert d["a", "follow_up"] == "not needed"  # they answered before it fell due
+    assert d["c", "follow_up"] == "late"  # 03-21 10:00, due 03-20 23:59:59
+    assert d["b", "review_profiles"] == "missing"
+
+
+def test_end_of_day_is_in_the_users_zone(journal):
+    journal.update(Profile(timezone="America/New_York"))
+    iv = Interview(id="x", company="A", role="R", starts_at=datetime(2026, 1, 5, 23, tzinfo=UTC))
+    journal.add(iv)  # 18:00 in New York on 01-05: due 01-05 23:59:59 EST = 01-06 04:59:59 UTC
+    d = step_deadlines(journal.frames(), as_of=AS_OF).set_index("step")
+    assert d.loc["assess_performance", "due_at"] == pd.Timestamp("2026-01-06T04:59:59Z")
+
+
+def test_shares_by_hand_and_over_time():
+    c = playbook_compliance(tiny_frames(), as_of=AS_OF).set_index("step")
+    assert c.loc["thank_you", ["due", "on_time", "late", "missing"]].tolist() == [3, 2, 1, 0]
+    assert c.loc["thank_you", "share_on_time"] == pytest.approx(2 / 3)
+    assert c.loc["follow_up", "due"] == 1  # a and b were not needed
+    by_month = playbook_compliance(tiny_frames(), freq="MS", as_of=AS_OF)
+    ty = by_month[by_month["step"] == "thank_you"]
+    assert ty["period"].tolist() == [pd.Timestamp(f"2026-0{m}-01") for m in (1, 2, 3)]
+    assert ty["share_on_time"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_open_steps_are_not_counted(journal):
+    iv = Interview(id="n", company="A", role="R", starts_at=datetime(2026, 3, 31, 9, tzinfo=UTC))
+    journal.add_many([iv, PlaybookStep(interview_id="n", step="ask_next_steps",
+                                       done_at=datetime(2026, 3, 31, 9, 30, tzinfo=UTC))])
+    c = playbook_compliance(journal.frames(), as_of="2026-03-31T12:00:00Z").set_index("step")
+    assert c.loc["ask_next_steps", "on_time"] == 1
+    assert c.loc["thank_you", "due"] == 0  # not due until 04-02
+
+
+def test_empty_journal(journal):
+    c = playbook_compliance(journal.frames())
+    assert c["step"].tolist() == [s.value for s in Step] and (c["due"] == 0).all()
+    assert step_deadlines(journal.frames()).empty
