@@ -4,6 +4,8 @@
   the interview, next steps, interviewers, questions, skills, the playbook checklist, and
   later :class:`EmployerEventsView` (feedback, information requests, outcomes).
 * :class:`ProfileFormView` (state :class:`ProfileFormState`) — who you are, your zone.
+* :class:`MessagesView` (state :class:`MessageFormState`) — draft, edit, save, export
+  ``.eml``, ``mailto:``, mark sent; the agenda as ``.ics``.
 
 Views hold no SQL and no statistics: they call the journal and the package's functions.
 Every important control carries an ``av-...`` CSS class for browser tests. Names are
@@ -22,6 +24,8 @@ _WHERE = {
     "FormError": "interview_state",
     "ProfileFormView": "profile",
     "ProfileFormState": "profile",
+    "MessagesView": "messages",
+    "MessageFormState": "messages",
 }
 
 __all__ = sorted(_WHERE)

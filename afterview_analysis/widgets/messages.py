@@ -1,0 +1,371 @@
+"""Messages: pick an interview, a kind, a recipient and a tone; edit the draft; send it.
+
+:class:`MessageFormState` is what the form holds (choices, the editable subject, address
+and body, the saved draft's id); :class:`MessagesView` binds widgets to it and calls
+:mod:`afterview_analysis.drafting` (draft, save, edit, mark sent, ``.eml``, ``mailto:``)
+and :mod:`afterview_analysis.reminders` (the agenda as ``.ics``).
+
+>>> draft = Message(kind="thank_you", recipient="Maya", body="Hi")
+>>> st = MessageFormState(interview_id="abc", draft=draft,
+...                       subject="Thanks\\nBcc: x@evil.example", body="Hi")
+>>> try:
+...     st.to_message()
+... except FormError as exc:
+...     print(exc.errors)
+{'subject': 'Subject must be a single line (no line breaks)'}
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as ipw
+
+from afterview_analysis.journal import Journal, workbook_root
+from afterview_analysis.records import (
+    AfterviewError,
+    Interviewer,
+    Message,
+    MessageKind,
+    Reference,
+    utc_now,
+)
+from afterview_analysis.widgets._common import css, error_html, esc, labelled, ok_html
+from afterview_analysis.widgets.interview_state import FormError, build_record
+from afterview_analysis.widgets.interview_view import interview_choices
+
+__all__ = ["KIND_LABELS", "MessageFormState", "MessagesView", "export_path"]
+
+KIND_LABELS = {
+    MessageKind.THANK_YOU: "thank-you letter",
+    MessageKind.FOLLOW_UP: "follow-up",
+    MessageKind.INFO_REPLY: "reply to their request for information",
+    MessageKind.REFERENCE_HEADS_UP: "heads-up to a reference",
+}
+_LABELS = {"recipient": "Recipient", "recipient_email": "Email", "subject": "Subject",
+           "body": "Message", "kind": "Kind", "interview_id": "Interview"}
+ANYONE = ""  # recipient picker value: let drafting pick (first interviewer / reference)
+
+
+def export_path(folder: Path, stem: str, suffix: str) -> Path:
+    """A file name made of safe characters only, in ``folder`` (created when missing).
+
+    >>> export_path(Path("/tmp/x"), "thank_you <Acme> /../", ".eml").name
+    'thank_you-acme.eml'
+    """
+    safe = re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-") or "export"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{safe[:80]}{suffix}"
+
+
+def _download_link(data: bytes, filename: str, mime: str, label: str, cls: str) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f'<a class="{cls}" download="{esc(filename)}" '
+            f'href="data:{mime};base64,{encoded}">{esc(label)}</a>')
+
+
+@dataclass
+class MessageFormState:
+    """The message form's values; ``draft`` is the last generated or saved message."""
+
+    interview_id: str = ""
+    kind: str = MessageKind.THANK_YOU.value
+    recipient: str = ANYONE
+    tone: str = "warm"
+    form: str = "email"
+    subject: str = ""
+    recipient_email: str = ""
+    body: str = ""
+    draft: Message | None = None
+    saved: bool = False
+
+    def take(self, message: Message, saved: bool = False) -> None:
+        """Show ``message`` (a new draft or a stored one) in the editable fields."""
+        self.draft, self.saved = message, saved
+        self.subject = message.subject or ""
+        self.recipient_email = message.recipient_email or ""
+        self.body = message.body
+
+    def to_message(self) -> Message:
+        """The draft with the user's edits, validated (FormError names the fields)."""
+        base = self.draft
+        values: dict[str, Any] = {
+            "subject": self.subject, "recipient_email": self.recipient_email,
+            "body": self.body,
+        }
+        if base is None:
+            raise FormError({"body": "There is no draft yet: write one first."})
+        else:
+            values.update({k: getattr(base, k) for k in (
+                "id", "interview_id", "kind", "recipient", "channel", "reply_to_event_id",
+                "created_at", "sent_at")})
+        errors: dict[str, str] = {}
+        message = build_record(Message, values, "", errors, _LABELS)
+        if errors:
+            raise FormError(errors)
+        return message
+
+
+class MessagesView:
+    """Draft, edit, save, export and mark sent the messages of one interview."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        export_dir: str | Path | None = None,
+    ):
+        from afterview_analysis import drafting
+
+        self.journal = journal
+        self.now = now
+        self.zone = journal.profile().timezone
+        self.export_dir = Path(export_dir) if export_dir else workbook_root() / "exports"
+        self.state = MessageFormState()
+        s = {"description_width": "110px"}
+        wide = ipw.Layout(width="98%")
+        choices = interview_choices(journal, self.zone)[1:]
+        self.interview = css(ipw.Dropdown(description="Interview", options=choices, style=s,
+                                          layout=wide), "av-msg-interview")
+        self.kind = css(ipw.Dropdown(description="Kind", style=s,
+                                     options=[(v, k.value) for k, v in KIND_LABELS.items()]),
+                        "av-msg-kind")
+        self.recipient = css(ipw.Dropdown(description="To", style=s), "av-msg-recipient")
+        self.tone = css(ipw.ToggleButtons(description="Tone", options=list(drafting.TONES),
+                                          value="warm", style=s), "av-msg-tone")
+        self.form = css(ipw.ToggleButtons(description="Form", options=list(drafting.FORMS),
+                                          value="email", style=s), "av-msg-form")
+        self.draft_button = css(ipw.Button(description="Write a fresh draft", icon="pencil"),
+                                "av-msg-draft")
+        self.fields = {
+            "recipient_email": css(ipw.Text(description="Email", style=s, layout=wide),
+                                   "av-msg-email"),
+            "subject": css(ipw.Text(description="Subject", style=s, layout=wide),
+                           "av-msg-subject"),
+            "body": css(ipw.Textarea(description="Message", style=s,
+                                     layout=ipw.Layout(width="98%", height="320px")),
+                        "av-msg-body"),
+        }
+        self.errors = {name: css(ipw.HTML(""), "av-error", f"av-error-msg-{name}")
+                       for name in ("recipient_email", "subject", "body")}
+        self.save_button = css(ipw.Button(description="Save draft", icon="save",
+                                          button_style="primary"), "av-msg-save")
+        self.eml_button = css(ipw.Button(description="Export .eml", icon="envelope"),
+                              "av-msg-eml")
+        self.sent_button = css(ipw.Button(description="Mark sent", icon="paper-plane"),
+                               "av-msg-sent")
+        self.ics_button = css(ipw.Button(description="Export agenda .ics", icon="calendar"),
+                              "av-ics")
+        self.mailto = css(ipw.HTML(""), "av-msg-mailto")
+        self.download = css(ipw.HTML(""), "av-msg-download")
+        self.status = css(ipw.HTML(""), "av-msg-status")
+        self.empty = css(ipw.HTML(""), "av-msg-empty")
+
+        for picker in (self.interview, self.kind, self.recipient, self.tone, self.form):
+            picker.observe(self._on_choice, names="value")
+        self.draft_button.on_click(lambda _b: self.write_draft())
+        self.save_button.on_click(lambda _b: self.save())
+        self.eml_button.on_click(lambda _b: self.export_eml())
+        self.sent_button.on_click(lambda _b: self.mark_sent())
+        self.ics_button.on_click(lambda _b: self.export_ics())
+
+        self.widget = css(ipw.VBox([
+            self.empty, self.interview, self.kind, self.recipient, self.tone, self.form,
+            self.draft_button,
+            *(labelled(self.fields[n], self.errors[n])
+              for n in ("recipient_email", "subject", "body")),
+            ipw.HBox([self.save_button, self.eml_button, self.sent_button]),
+            self.mailto, self.status, self.download,
+            ipw.HTML("<h3>Your agenda in your calendar</h3>"), self.ics_button,
+        ]), "av-messages")
+        self._busy = False
+        if not choices:
+            self.empty.value = ("<b>No interviews yet.</b> Log one in "
+                                "<code>1-after-the-interview</code>, then come back here.")
+            for w in (self.draft_button, self.save_button, self.eml_button, self.sent_button):
+                w.disabled = True
+        else:
+            self._refresh_recipients()
+            self.write_draft()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # ---- choices
+
+    def _refresh_recipients(self) -> None:
+        kind = MessageKind(self.kind.value)
+        if kind == MessageKind.REFERENCE_HEADS_UP:
+            names = [r.name for r in self.journal.find(Reference)]
+            none = "(no reference saved)"
+        else:
+            names = [p.name for p in self.journal.find(Interviewer,
+                                                       interview_id=self.interview.value)]
+            none = "(no interviewer logged)"
+        options = [(n, n) for n in names] or [(none, ANYONE)]
+        self._busy = True
+        try:
+            self.recipient.options = options
+            self.recipient.value = options[0][1]
+        finally:
+            self._busy = False
+
+    def _on_choice(self, change: dict[str, Any]) -> None:
+        if self._busy:
+            return
+        if change["owner"] in (self.interview, self.kind):
+            self._refresh_recipients()
+        self.write_draft()
+
+    def read_state(self) -> MessageFormState:
+        st = self.state
+        st.interview_id, st.kind = self.interview.value or "", self.kind.value
+        st.recipient, st.tone, st.form = self.recipient.value or ANYONE, self.tone.value, \
+            self.form.value
+        for name, widget in self.fields.items():
+            setattr(st, name, widget.value)
+        return st
+
+    def _show(self) -> None:
+        for name, widget in self.fields.items():
+            widget.value = getattr(self.state, name)
+        for slot in self.errors.values():
+            slot.value = ""
+        self._show_mailto()
+
+    def _show_mailto(self) -> None:
+        from afterview_analysis import drafting
+
+        try:
+            link = drafting.mailto_link(self.state.to_message())
+        except (FormError, AfterviewError):
+            self.mailto.value = ""
+            return
+        self.mailto.value = (f'<a class="av-mailto-link" href="{esc(link)}" target="_blank">'
+                             "✉ Open in your mail program</a>")
+
+    # ---- actions
+
+    def write_draft(self) -> bool:
+        """A fresh draft from the journal for the chosen interview, kind, recipient, tone."""
+        from afterview_analysis import drafting
+
+        st = self.read_state()
+        self.download.value = ""
+        if not st.interview_id:
+            return False
+        try:
+            message = drafting.draft_message(
+                self.journal, st.interview_id, st.kind, to=st.recipient or None,
+                tone=st.tone, form=st.form, now=self.now())
+        except AfterviewError as exc:
+            st.draft, st.saved, st.subject, st.recipient_email, st.body = None, False, "", "", ""
+            self._show()
+            self.status.value = error_html(f"No draft: {exc}")
+            return False
+        st.take(message)
+        self._show()
+        self.status.value = ok_html(
+            f"Draft {KIND_LABELS[MessageKind(st.kind)]} to {message.recipient}: edit it below, "
+            "then save, export or open it in your mail program.")
+        return True
+
+    def _message(self) -> Message | None:
+        st = self.read_state()
+        for slot in self.errors.values():
+            slot.value = ""
+        try:
+            return st.to_message()
+        except FormError as exc:
+            for key, text in exc.errors.items():
+                self.errors.get(key, self.errors["body"]).value = error_html(text)
+            self.status.value = error_html("Not saved: see the messages next to the fields.")
+            return None
+
+    def save(self) -> bool:
+        """Store the draft with the user's edits (a second save updates the same record)."""
+        from afterview_analysis import drafting
+
+        message = self._message()
+        if message is None:
+            return False
+        if message.sent_at is not None:
+            self.status.value = error_html("This message was already sent; it cannot change.")
+            return False
+        try:
+            if self.state.saved:
+                message = drafting.edit_draft(
+                    self.journal, message.id, subject=message.subject, body=message.body,
+                    recipient_email=message.recipient_email)
+            else:
+                drafting.save_draft(self.journal, message)
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not saved: {exc}")
+            return False
+        self.state.take(message, saved=True)
+        self._show_mailto()
+        self.status.value = ok_html(f"Saved the draft to {message.recipient} "
+                                    f"({message.subject or 'no subject'}).")
+        return True
+
+    def export_eml(self) -> Path | None:
+        """Write the draft as an ``.eml`` file under ``exports/`` and offer a download."""
+        from afterview_analysis import drafting
+
+        message = self._message()
+        if message is None:
+            return None
+        try:
+            data = drafting.to_eml(message, self.journal.profile())
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not exported: {exc}")
+            return None
+        company = self.interview.label.split(" · ")[1] if self.interview.label else ""
+        path = export_path(self.export_dir, f"{message.kind.value}-{company}-"
+                           f"{message.recipient}", ".eml")
+        path.write_bytes(data)
+        self.download.value = _download_link(data, path.name, "message/rfc822",
+                                             f"⬇ Download {path.name}", "av-eml-link")
+        self.status.value = ok_html(f"Exported {path} (open it with your mail program).")
+        return path
+
+    def mark_sent(self) -> bool:
+        """Save if needed, then record that the message went out now."""
+        from afterview_analysis import drafting
+
+        if self.state.draft is None or not self.save():
+            return False
+        try:
+            sent = drafting.mark_sent(self.journal, self.state.draft.id, self.now())
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not marked sent: {exc}")
+            return False
+        self.state.take(sent, saved=True)
+        self.status.value = ok_html(
+            f"Marked sent to {sent.recipient}: the playbook step and the response-time "
+            "charts count it now.")
+        return True
+
+    def export_ics(self) -> Path | None:
+        """Write every open agenda item as ``exports/afterview-agenda.ics``."""
+        from afterview_analysis.reminders import agenda_ics
+        from afterview_analysis.rules import agenda
+
+        now = self.now()
+        items = agenda(self.journal, now)
+        data = agenda_ics(items, now=now)
+        path = export_path(self.export_dir, "afterview-agenda", ".ics")
+        path.write_bytes(data)
+        n = sum(item.is_open for item in items)
+        self.download.value = _download_link(data, path.name, "text/calendar",
+                                             f"⬇ Download {path.name}", "av-ics-link")
+        self.status.value = ok_html(f"Exported {n} open agenda item{'s' if n != 1 else ''} "
+                                    f"to {path}; import it into your calendar.")
+        return path

@@ -1,0 +1,176 @@
+"""The Messages view, driven in the kernel: choose, edit, save, export, mark sent."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import UTC, date, datetime
+
+import ipywidgets as ipw
+import pytest
+
+from afterview_analysis.journal import Journal
+from afterview_analysis.records import Message, Profile, Reference, Step
+from afterview_analysis.widgets import InterviewFormView
+from afterview_analysis.widgets.messages import MessagesView
+
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def html_values(view):
+    return [w.value for w in walk(view.widget) if isinstance(w, ipw.HTML)]
+
+
+@pytest.fixture
+def journal(tmp_path):
+    j = Journal(tmp_path / "journal.sqlite")
+    j.update(Profile(name="Ada Lovelace", email="ada@example.org", timezone="Europe/Berlin"))
+    yield j
+    j.close()
+
+
+def log_interview(journal, interviewer="Maya Keller", company="Acme"):
+    """Log an interview through the form, as the user does in notebook 1."""
+    form = InterviewFormView(journal, now=lambda: NOW)
+    f = form.fields
+    f["company"].value, f["role"].value = company, "Data analyst"
+    f["start_date"].value, f["start_time"].value = date(2026, 3, 2), "09:30"
+    f["recall_point"].value = "their move to a semantic layer"
+    f["forgotten_strength"].value = "mentoring juniors"
+    row = form.interviewer_rows[0].fields
+    row["name"].value, row["email"].value = interviewer, "maya@acme.example"
+    form.add_interviewer_button.click()
+    form.interviewer_rows[1].fields["name"].value = "Jonas Okafor"
+    form.skill_controls["communication"].value = 5
+    form.save_button.click()
+    assert "Saved" in form.status.value, form.status.value
+    return form.state.id
+
+
+@pytest.fixture
+def view(journal, tmp_path):
+    log_interview(journal)
+    return MessagesView(journal, now=lambda: NOW, export_dir=tmp_path / "exports")
+
+
+def test_a_thank_you_draft_appears_for_the_first_interviewer(view):
+    assert [label for label, _ in view.recipient.options] == ["Maya Keller", "Jonas Okafor"]
+    body = view.fields["body"].value
+    assert "Maya" in body and "semantic layer" in body and "Ada Lovelace" in body
+    assert view.fields["recipient_email"].value == "maya@acme.example"
+    view.recipient.value = "Jonas Okafor"
+    assert "Jonas" in view.fields["body"].value
+    assert view.fields["recipient_email"].value == ""
+    view.tone.value = "brief"
+    assert view.fields["subject"].value == "Thank you, Jonas"
+
+
+def test_edited_draft_is_saved_once_and_updated_in_place(view, journal):
+    view.fields["body"].value += "\nP.S. The notebook I mentioned is attached."
+    view.save_button.click()
+    (stored,) = journal.find(Message)
+    assert stored.body.endswith("P.S. The notebook I mentioned is attached.")
+    assert stored.recipient == "Maya Keller" and stored.sent_at is None
+    view.fields["subject"].value = "Thanks again"
+    view.save_button.click()
+    (stored,) = journal.find(Message)
+    assert stored.subject == "Thanks again"
+    assert "Saved the draft" in view.status.value
+
+
+def test_bad_values_are_named_next_to_the_field_and_nothing_is_written(view, journal):
+    view.fields["recipient_email"].value = "maya at acme"
+    view.fields["subject"].value = "Hi\nBcc: everyone@example.org"
+    view.fields["body"].value = "my edited text"
+    view.save_button.click()
+    assert "email address" in view.errors["recipient_email"].value
+    assert "single line" in view.errors["subject"].value
+    assert view.errors["body"].value == ""
+    assert journal.find(Message) == []
+    assert view.fields["body"].value == "my edited text"
+    view.fields["body"].value = " "
+    view.fields["recipient_email"].value = ""
+    view.fields["subject"].value = "Hi"
+    view.save_button.click()
+    assert "required" in view.errors["body"].value
+    assert journal.find(Message) == []
+
+
+def test_export_eml_writes_a_file_and_offers_a_download(view, tmp_path):
+    view.fields["body"].value = "Dear Maya,\nthanks.\n"
+    path = view.export_eml()
+    assert path.parent == tmp_path / "exports" and path.suffix == ".eml"
+    data = path.read_bytes()
+    assert b"X-Unsent: 1" in data and b"To: Maya Keller <maya@acme.example>" in data
+    assert b"thanks." in data
+    link = re.search(r'href="data:message/rfc822;base64,([^"]+)"', view.download.value)
+    assert base64.b64decode(link[1]) == data
+
+
+def test_mailto_link_carries_the_edited_text(view):
+    view.fields["subject"].value = "Thanks & more"
+    view.save_button.click()
+    assert 'href="mailto:maya@acme.example?subject=Thanks%20%26%20more' in view.mailto.value
+
+
+def test_mark_sent_records_the_time_and_ticks_the_playbook(view, journal):
+    iid = view.interview.value
+    view.sent_button.click()
+    (sent,) = journal.find(Message)
+    assert sent.sent_at == NOW
+    assert "Marked sent" in view.status.value
+    form = InterviewFormView(journal, now=lambda: NOW, interview_id=iid)
+    assert "<b>done</b>" in form.step_labels[Step.THANK_YOU].value
+    view.sent_button.click()  # a second time is refused, not a second record
+    assert "already" in view.status.value
+    assert len(journal.find(Message)) == 1
+
+
+def test_export_ics_writes_the_open_agenda(view):
+    path = view.export_ics()
+    text = path.read_text()
+    assert text.startswith("BEGIN:VCALENDAR") and "Acme" in text
+    assert text.count("BEGIN:VEVENT") >= 1
+    assert "av-ics-link" in view.download.value
+
+
+def test_a_reply_without_a_request_says_why_and_clears_the_draft(view):
+    view.kind.value = "info_reply"
+    assert "No draft" in view.status.value and "information request" in view.status.value
+    assert view.fields["body"].value == ""
+
+
+def test_heads_up_lists_references(journal, tmp_path):
+    log_interview(journal)
+    journal.add(Reference(name="Dr. Ruth Adeyemi", email="ruth@uni.example"))
+    view = MessagesView(journal, now=lambda: NOW, export_dir=tmp_path)
+    view.kind.value = "reference_heads_up"
+    assert view.recipient.options == (("Dr. Ruth Adeyemi", "Dr. Ruth Adeyemi"),)
+    assert "Ruth" in view.fields["body"].value
+
+
+def test_empty_journal_shows_what_to_do(journal, tmp_path):
+    view = MessagesView(journal, now=lambda: NOW, export_dir=tmp_path)
+    assert "No interviews yet" in view.empty.value
+    assert view.save_button.disabled and view.sent_button.disabled
+    assert view.export_ics().exists()  # an empty calendar is still a valid file
+
+
+def test_hostile_names_never_reach_html_unescaped(journal, tmp_path):
+    log_interview(journal, interviewer=HOSTILE, company=HOSTILE)
+    view = MessagesView(journal, now=lambda: NOW, export_dir=tmp_path)
+    assert HOSTILE in view.fields["body"].value or "<img" in view.fields["body"].value
+    view.save_button.click()
+    assert "Saved the draft to &lt;img src=x" in view.status.value
+    assert all("<img" not in value for value in html_values(view))
+    view.export_eml()
+    view.fields["subject"].value = HOSTILE + "\nBcc: x@example.org"
+    view.save_button.click()
+    assert all("<img" not in value for value in html_values(view))
