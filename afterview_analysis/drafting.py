@@ -319,7 +319,7 @@ it in, or edit the template to test it with `{% if recipient_first_name is defin
             chunks.append(chunk)
     except TemplateNotFound as exc:
         raise DraftError(f"no template named {exc.name!r}") from None
-    except SecurityError as exc:
+    except (SecurityError, OverflowError) as exc:  # OverflowError: the sandbox's range()
         raise TemplateSecurityError(f"template {name}: refused: {exc}") from None
     except UndefinedError as exc:
         found = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined", str(exc))

@@ -1,0 +1,93 @@
+"""Agenda items as an iCalendar (``.ics``) file: one event or to-do per open step, with an alarm.
+
+(Named ``reminders`` so it never shadows the standard library's ``calendar``.)
+
+Public API:
+
+* :func:`agenda_ics` ``(items, *, component="event", alarm_before=ALARM_BEFORE,
+  now=None) -> bytes``: every item still due or overdue becomes a ``VEVENT`` (or a
+  ``VTODO`` with ``component="todo"``) with a ``VALARM``; done and missed items are left out.
+
+Times are written in UTC (``...Z``), so no ``VTIMEZONE`` is needed and every client shows
+them in its own zone. Each item has a stable ``UID`` (interview id + step or request id),
+so importing a newer file updates the same entries instead of duplicating them. Text comes
+from the journal and goes through the ``icalendar`` package, which escapes commas,
+semicolons and line breaks; a line break can never start a new property.
+
+>>> from datetime import datetime, timezone
+>>> from afterview_analysis.records import Interview
+>>> from afterview_analysis.rules import agenda
+>>> iv = Interview(company="Acme", role="Analyst",
+...                starts_at=datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+>>> now = datetime(2026, 3, 2, 10, 30, tzinfo=timezone.utc)
+>>> ics = agenda_ics(agenda([iv], now), now=now)
+>>> ics.count(b"BEGIN:VEVENT"), ics.count(b"BEGIN:VALARM")
+(6, 6)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from afterview_analysis.rules import AgendaItem
+
+__all__ = ["ALARM_BEFORE", "EVENT_LENGTH", "PRODID", "agenda_ics"]
+
+PRODID = "-//afterview//playbook reminders//EN"
+#: How long before the due time the alarm rings.
+ALARM_BEFORE = timedelta(hours=1)
+#: Events are short blocks ending at the due time (a to-do has just a due time).
+EVENT_LENGTH = timedelta(minutes=30)
+
+
+def agenda_ics(
+    items: Iterable[AgendaItem],
+    *,
+    component: str = "event",
+    alarm_before: timedelta = ALARM_BEFORE,
+    now: datetime | None = None,
+) -> bytes:
+    """The open agenda items as an iCalendar file (RFC 5545), as bytes.
+
+    ``component="event"`` (the default, shown by every calendar): a 30-minute ``VEVENT``
+    ending at the due time. ``component="todo"``: a ``VTODO`` with ``DUE``. Either way an
+    alarm rings ``alarm_before`` the due time. Overdue items keep their real due time and
+    say "(overdue)" in the summary.
+    """
+    from icalendar import Alarm, Calendar, Event, Todo
+
+    if component not in ("event", "todo"):
+        raise ValueError(f"component must be 'event' or 'todo', not {component!r}")
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    for item in items:
+        if not item.is_open:
+            continue
+        due = item.due_at.astimezone(UTC)
+        overdue = " (overdue)" if item.status == "overdue" else ""
+        summary = f"{item.title.capitalize()}: {item.company}, {item.role}{overdue}"
+        entry = Event() if component == "event" else Todo()
+        entry.add("uid", f"{item.uid}@afterview")
+        entry.add("dtstamp", stamp)
+        entry.add("summary", summary)
+        entry.add("description", item.reason)
+        entry.add("categories", ["afterview", item.step])
+        if component == "event":
+            entry.add("dtstart", due - EVENT_LENGTH)
+            entry.add("dtend", due)
+            entry.add("transp", "TRANSPARENT")
+        else:
+            entry.add("due", due)
+            entry.add("status", "NEEDS-ACTION")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        # RELATED=END: relative to DTEND (event) or DUE (to-do), i.e. to the due time
+        alarm.add("trigger", -alarm_before, parameters={"RELATED": "END"})
+        entry.add_component(alarm)
+        cal.add_component(entry)
+    return cal.to_ical()
