@@ -349,6 +349,7 @@ class Journal:
         dest = sqlite3.connect(str(target))
         try:
             self.conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
         finally:
             dest.close()
         return target
