@@ -1,0 +1,284 @@
+"""The pictures: one function per figure, each taking an analysis frame, returning a Figure.
+
+No pyplot and no global state: every function builds a :class:`matplotlib.figure.Figure`
+directly, so figures can be made in threads, tests and servers, and shown in Jupyter by
+leaving them as the cell's value. Time axes are dated, axes say their units, and every
+figure shows its n. With nothing to draw, a figure says "not enough data" instead.
+
+* :func:`plot_skill_trends` -- scores over time with the rolling mean (from
+  ``score_history``; legend from ``skill_trends``).
+* :func:`plot_skill_heatmap` -- mean score per area and period, n in each cell.
+* :func:`plot_response_times` -- distribution of the user's hours to a thank-you and to an
+  information reply, with the 48 h / 24 h deadlines (from ``own_response_times``).
+* :func:`plot_employer_response_times` -- days to the employer's answer by stage.
+* :func:`plot_reliability` -- the reliability diagram (from ``reliability_table``).
+* :func:`plot_funnel` -- interviews per stage and conversion (from ``funnel``).
+* :func:`plot_compliance` -- share of playbook steps done on time per period.
+* :func:`figure_png` -- a figure as PNG bytes (for the HTML report).
+
+>>> from afterview_analysis.analytics import score_history
+>>> from afterview_analysis.analytics._examples import tiny_frames
+>>> fig = plot_skill_trends(score_history(tiny_frames()), kind="skill")
+>>> type(fig).__name__, fig.axes[0].get_ylabel()
+('Figure', 'self-score (1-5)')
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from afterview_analysis.rules import INFO_REPLY_WITHIN, THANK_YOU_WITHIN
+
+__all__ = [
+    "figure_png",
+    "plot_compliance",
+    "plot_employer_response_times",
+    "plot_funnel",
+    "plot_reliability",
+    "plot_response_times",
+    "plot_skill_heatmap",
+    "plot_skill_trends",
+]
+
+_SIZE = (8.0, 4.5)
+
+
+def _empty(fig: Figure, ax, message: str = "not enough data") -> Figure:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=12,
+            color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def _dated(ax) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _naive(series: pd.Series) -> pd.Series:
+    s = pd.to_datetime(series, utc=True)
+    return s.dt.tz_localize(None)
+
+
+def plot_skill_trends(
+    history: pd.DataFrame,
+    trends: pd.DataFrame | None = None,
+    *,
+    kind: str = "skill",
+    areas: list[str] | None = None,
+) -> Figure:
+    """Scores over time (dots) and their rolling mean (line), one colour per area.
+
+    ``history`` is :func:`~afterview_analysis.analytics.score_history`; ``trends``
+    (:func:`~afterview_analysis.analytics.skill_trends`) adds slope, interval and verdict
+    to each legend entry. ``kind`` picks skills or categories; ``areas`` a subset.
+    """
+    fig = Figure(figsize=_SIZE, layout="constrained")
+    ax = fig.add_subplot()
+    h = history[history["kind"] == kind] if "kind" in history else history
+    if areas is not None:
+        h = h[h["area"].isin(areas)]
+    if h.empty:
+        ax.set_title(f"{kind} scores over time")
+        return _empty(fig, ax)
+    info = trends.set_index(["kind", "area"]) if trends is not None and len(trends) else None
+    for area, part in h.groupby("area", sort=False):
+        at = _naive(part["at"])
+        label = f"{area} (n={len(part)})"
+        if info is not None and (kind, area) in info.index:
+            t = info.loc[(kind, area)]
+            if pd.notna(t["ci_low"]):
+                label = (f"{area} (n={int(t['n'])}): {t['slope_30d']:+.2f}/30 d "
+                         f"[{t['ci_low']:+.2f}, {t['ci_high']:+.2f}], {t['verdict']}")
+            else:
+                label = f"{area} (n={int(t['n'])}): {t['verdict']}"
+        line = ax.plot(at, part["rolling_mean"], linewidth=2, label=label)[0]
+        ax.scatter(at, part["score"], s=14, alpha=0.35, color=line.get_color())
+    ax.set_ylim(0.8, 5.2)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_ylabel("self-score (1-5)")
+    ax.set_xlabel("interview date")
+    ax.set_title(f"{kind.capitalize()} scores over time: dots are interviews, lines the "
+                 f"rolling mean (n = {len(h)} scores)", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.08, 1, 0.2), mode="expand",
+              ncols=2, frameon=False)
+    _dated(ax)
+    return fig
+
+
+def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str = "QS") -> Figure:
+    """Mean score per area (rows) and period (columns, ``freq`` "MS"/"QS"/"YS"); each
+    cell shows its mean and n; empty cells are blank."""
+    from afterview_analysis.analytics.responses import _period
+
+    fig = Figure(figsize=_SIZE, layout="constrained")
+    ax = fig.add_subplot()
+    h = history[history["kind"] == kind] if "kind" in history else history
+    if h.empty:
+        ax.set_title(f"{kind} scores by period")
+        return _empty(fig, ax)
+    period = _naive(h["at"]).dt.to_period(_period(freq))
+    g = h.assign(period=period.to_numpy()).groupby(["area", "period"], sort=False)["score"]
+    mean = g.mean().unstack("period").sort_index(axis=1)
+    count = g.size().unstack("period").reindex_like(mean)
+    order = list(dict.fromkeys(h["area"]))
+    mean, count = mean.reindex(order), count.reindex(order)
+    image = ax.imshow(mean.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=1, vmax=5)
+    for (i, j), value in np.ndenumerate(mean.to_numpy(dtype=float)):
+        if not np.isnan(value):
+            ax.text(j, i, f"{value:.1f}\nn={int(count.iat[i, j])}", ha="center", va="center",
+                    fontsize=6.5)
+    ax.set_yticks(range(len(mean.index)), [str(a) for a in mean.index])
+    labels = [p.start_time.strftime("%Y-%m") for p in mean.columns]
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
+    ax.set_xlabel(f"period starting ({ {'MS': 'month', 'QS': 'quarter', 'YS': 'year'}[freq] })")
+    ax.set_title(f"Mean {kind} score per period (n = {len(h)} scores)", fontsize=10)
+    fig.colorbar(image, ax=ax, label="mean self-score (1-5)")
+    return fig
+
+
+def plot_response_times(own_times: pd.DataFrame) -> Figure:
+    """Hours to a thank-you (from the interview's end) and to an information reply (from
+    the request), as histograms with the playbook's deadlines drawn in."""
+    fig = Figure(figsize=(9.0, 4.0), layout="constrained")
+    axes = fig.subplots(1, 2)
+    panels = [("thank_you", "Thank-you notes", THANK_YOU_WITHIN, "from the interview's end"),
+              ("info_reply", "Information replies", INFO_REPLY_WITHIN, "from the request")]
+    for ax, (kind, title, within, anchor) in zip(axes, panels, strict=True):
+        part = own_times[(own_times["kind"] == kind)] if len(own_times) else own_times
+        hours = part["hours"].dropna() if len(part) else pd.Series(dtype=float)
+        limit = within / pd.Timedelta(hours=1)
+        if hours.empty:
+            ax.set_title(f"{title} (n = 0)", fontsize=10)
+            _empty(fig, ax)
+            continue
+        top = max(float(hours.max()), limit) * 1.1
+        ax.hist(hours, bins=np.linspace(0, top, 25), color="#4c72b0", alpha=0.8)
+        ax.axvline(limit, color="#c44e52", linestyle="--", label=f"deadline: {limit:.0f} h")
+        share = float((hours <= limit).mean())
+        ax.set_title(f"{title}: {share:.0%} within {limit:.0f} h (n = {len(hours)} sent)",
+                     fontsize=10)
+        ax.set_xlabel(f"hours {anchor}")
+        ax.set_ylabel("messages")
+        ax.legend(fontsize=8)
+    return fig
+
+
+def plot_employer_response_times(times: pd.DataFrame) -> Figure:
+    """Days from the interview's end to the employer's first answer, by stage (box and
+    dots), with n per stage."""
+    fig = Figure(figsize=_SIZE, layout="constrained")
+    ax = fig.add_subplot()
+    t = times.dropna(subset=["days_to_response"]) if len(times) else times
+    if t.empty:
+        ax.set_title("Days to the employer's answer")
+        return _empty(fig, ax)
+    stages = list(dict.fromkeys(s for s in ("screen", "technical", "onsite", "final", "other")
+                                if s in set(t["stage"])))
+    data = [t.loc[t["stage"] == s, "days_to_response"].to_numpy() for s in stages]
+    ax.boxplot(data, orientation="horizontal", showfliers=False)
+    for i, values in enumerate(data, start=1):
+        ax.scatter(values, np.full(len(values), i), s=12, alpha=0.5, color="#4c72b0")
+    ax.set_yticks(range(1, len(stages) + 1), [f"{s} (n={len(d)})" for s, d in
+                                              zip(stages, data, strict=True)])
+    ax.set_xlabel("days from the interview's end to the first answer")
+    ax.set_title(f"How fast employers answer (n = {len(t)} answered)", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def plot_reliability(table: pd.DataFrame, calibration: pd.DataFrame | None = None) -> Figure:
+    """Reliability diagram: observed rate of advancing against mean predicted chance per
+    bin, with 95 % Wilson intervals and n; the diagonal is perfect calibration."""
+    fig = Figure(figsize=(5.5, 5.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], color="0.6", linestyle=":", label="perfectly calibrated")
+    t = table[table["n"] > 0] if len(table) else table
+    total = int(table["n"].sum()) if len(table) else 0
+    title = f"Predicted chance vs what happened (n = {total})"
+    if calibration is not None and len(calibration) and pd.notna(calibration["brier"].iloc[0]):
+        c = calibration.iloc[0]
+        title += f"\nBrier {c['brier']:.3f} (base rate guess {c['reference']:.3f}): {c['verdict']}"
+    ax.set_title(title, fontsize=9)
+    if t.empty:
+        return _empty(fig, ax)
+    err = np.vstack([t["observed_rate"] - t["low"], t["high"] - t["observed_rate"]])
+    ax.errorbar(t["mean_predicted"], t["observed_rate"], yerr=err, fmt="o", capsize=3,
+                color="#4c72b0", label="observed, 95 % interval")
+    for _, row in t.iterrows():
+        ax.annotate(f"n={int(row['n'])}", (row["mean_predicted"], row["observed_rate"]),
+                    textcoords="offset points", xytext=(6, -10), fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("predicted chance of advancing (mean in bin, 0-1)")
+    ax.set_ylabel("share that advanced (0-1)")
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_funnel(table: pd.DataFrame) -> Figure:
+    """Interviews per stage (bars) with how many moved on, and the conversion with its
+    95 % interval written beside each bar."""
+    fig = Figure(figsize=_SIZE, layout="constrained")
+    ax = fig.add_subplot()
+    if table.empty:
+        ax.set_title("Interview funnel")
+        return _empty(fig, ax)
+    y = np.arange(len(table))[::-1]
+    ax.barh(y, table["interviews"], color="#c7d4e8", label="interviews")
+    ax.barh(y, table["moved_on"], color="#4c72b0", label="moved on (next round or offer)")
+    for yi, (_, row) in zip(y, table.iterrows(), strict=True):
+        if pd.notna(row["conversion"]):
+            text = (f"{row['conversion']:.0%} of {int(row['resolved'])} resolved "
+                    f"[{row['low']:.0%}-{row['high']:.0%}]")
+        else:
+            text = "nothing resolved yet"
+        ax.text(row["interviews"], yi, "  " + text, va="center", fontsize=8)
+    ax.set_yticks(y, [str(s) for s in table["stage"]])
+    ax.set_xlabel("interviews")
+    ax.set_xlim(0, table["interviews"].max() * 1.8)
+    ax.set_title(f"Interview funnel (n = {int(table['interviews'].sum())} interviews)",
+                 fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def plot_compliance(table: pd.DataFrame) -> Figure:
+    """Share of each playbook step done on time per period (from
+    ``playbook_compliance(frames, freq=...)``); periods with no due step are skipped."""
+    fig = Figure(figsize=_SIZE, layout="constrained")
+    ax = fig.add_subplot()
+    t = table[table["due"] > 0] if len(table) and "period" in table else table.iloc[0:0]
+    if t.empty:
+        ax.set_title("Playbook steps done on time")
+        return _empty(fig, ax)
+    for step, part in t.groupby("step", sort=False):
+        ax.plot(pd.to_datetime(part["period"]), part["share_on_time"], marker="o",
+                label=f"{str(step).replace('_', ' ')} (n={int(part['due'].sum())})")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share done on time (0-1)")
+    ax.set_xlabel("period of the interview")
+    ax.set_title(f"Playbook steps done on time (n = {int(t['due'].sum())} due steps)",
+                 fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, ncols=2)
+    _dated(ax)
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (Agg renderer; no display needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()

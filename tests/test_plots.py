@@ -1,0 +1,85 @@
+"""Figures: built without pyplot, dated axes, units and n shown, and empty-safe."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import pytest
+from matplotlib.figure import Figure
+
+import afterview_analysis.analytics as a
+from afterview_analysis import plots
+from afterview_analysis.analytics._examples import tiny_frames
+
+AS_OF = "2026-04-01T00:00:00Z"
+
+
+def _all_figures(frames):
+    h = a.score_history(frames, window=2)
+    t = a.trends_from_history(h, window=2, min_n=3)
+    return {
+        "trends": plots.plot_skill_trends(h, t),
+        "heatmap": plots.plot_skill_heatmap(h, freq="MS"),
+        "responses": plots.plot_response_times(a.own_response_times(frames, AS_OF)),
+        "employer": plots.plot_employer_response_times(a.employer_response_times(frames, AS_OF)),
+        "reliability": plots.plot_reliability(a.reliability_table(frames), a.calibration(frames)),
+        "funnel": plots.plot_funnel(a.funnel(frames)),
+        "compliance": plots.plot_compliance(a.playbook_compliance(frames, "MS", AS_OF)),
+    }
+
+
+def _texts(fig):
+    out = []
+    for ax in fig.axes:
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        out += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend:
+            out += [t.get_text() for t in legend.get_texts()]
+        out += [t.get_text() for t in ax.get_yticklabels()]
+    return " | ".join(out)
+
+
+def test_every_figure_is_a_figure_with_n_and_renders_to_png():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    for name, fig in _all_figures(tiny_frames()).items():
+        assert isinstance(fig, Figure), name
+        assert "n=" in _texts(fig).replace(" ", "") or "n = " in _texts(fig), name
+        png = plots.figure_png(fig)
+        assert png.startswith(b"\x89PNG"), name
+    assert plt.get_fignums() == before  # no pyplot figure was created
+
+
+def test_trend_figure_has_dated_axis_units_and_the_interval_in_the_legend():
+    figs = _all_figures(tiny_frames())
+    ax = figs["trends"].axes[0]
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    assert ax.get_ylabel() == "self-score (1-5)"
+    legend = _texts(figs["trends"])
+    assert "communication (n=3): +1.00/30 d [+1.00, +1.00], improving" in legend
+
+
+def test_response_figure_draws_the_deadlines():
+    fig = _all_figures(tiny_frames())["responses"]
+    lines = [line.get_xdata()[0] for ax in fig.axes for line in ax.get_lines()]
+    assert 48 in lines and 24 in lines
+    assert "67% within 48 h (n = 3 sent)" in _texts(fig)
+
+
+def test_funnel_and_reliability_show_their_intervals():
+    figs = _all_figures(tiny_frames())
+    assert "nothing resolved yet" in _texts(figs["funnel"])
+    assert "not enough outcomes" in _texts(figs["reliability"])
+
+
+@pytest.mark.parametrize("name", ["trends", "heatmap", "responses", "employer", "reliability",
+                                  "funnel", "compliance"])
+def test_empty_journal_says_not_enough_data(journal, name):
+    fig = _all_figures(journal.frames())[name]
+    assert "not enough data" in _texts(fig)
+    assert plots.figure_png(fig).startswith(b"\x89PNG")
