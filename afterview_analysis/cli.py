@@ -121,6 +121,138 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- playbook
+
+
+def _moment(value: str | None, zone: str):
+    """``--today``: a date (00:00 that day in the user's zone) or an ISO time with zone."""
+    from datetime import UTC, date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    else:
+        return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise AfterviewError(
+            f"--today {value!r}: give a date like 2026-11-20, or a time with its zone like "
+            "2026-11-20T15:00+01:00"
+        )
+    return moment.astimezone(UTC)
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from afterview_analysis.rules import agenda, format_agenda, open_items
+
+    with _journal(args, create=False) as j:
+        zone = j.profile().timezone
+        now = _moment(args.today, zone)
+        items = agenda(j, now)
+    shown = items if args.all else open_items(items, now)
+    sys.stdout.write(format_agenda(shown, now, zone))
+    return 0
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from afterview_analysis import drafting
+
+    kind = drafting.KIND_ALIASES[args.kind]
+    with _journal(args, create=False) as j:
+        profile = j.profile()
+        options = dict(
+            tone=args.tone, form=args.form, skills=args.skill or None, variant=args.variant,
+            event_id=args.event, template_dir=args.templates,
+            now=_moment(args.today, profile.timezone) if args.today else None,
+        )
+        if args.to:
+            messages = [drafting.draft_message(j, args.interview, kind, to=args.to, **options)]
+        else:
+            messages = drafting.draft_all(j, args.interview, kind, **options)
+        files: list[tuple[Path, bytes]] = []
+        if args.eml:
+            target = Path(args.eml)
+            for m in messages:
+                path = target
+                if len(messages) > 1:
+                    slug = "-".join(m.recipient.lower().split())
+                    path = target.with_name(f"{target.stem}-{slug}{target.suffix or '.eml'}")
+                files.append((path, drafting.to_eml(m, profile)))
+        links = [drafting.mailto_link(m) for m in messages] if args.mailto else []
+        if args.save:
+            with j.transaction():
+                for m in messages:
+                    drafting.save_draft(j, m)
+    for n, m in enumerate(messages):
+        if n:
+            print("\n" + "-" * 72 + "\n")
+        address = f" <{m.recipient_email}>" if m.recipient_email else ""
+        print(f"To: {m.recipient}{address}")
+        if m.subject:
+            print(f"Subject: {m.subject}")
+        print()
+        sys.stdout.write(m.body)
+        if links:
+            print(f"\n{links[n]}")
+        if args.save:
+            print(f"saved as message {m.id}; once sent: afterview mark-sent {m.id}",
+                  file=sys.stderr)
+    for path, data in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_mark_sent(args: argparse.Namespace) -> int:
+    from afterview_analysis.drafting import mark_sent
+
+    at = None
+    if args.at:
+        from datetime import UTC, datetime
+
+        try:
+            at = datetime.fromisoformat(args.at.strip())
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            raise AfterviewError(f"--at {args.at!r}: give a time with its zone, like "
+                                 "2026-11-20T15:00+01:00")
+        at = at.astimezone(UTC)
+    with _journal(args, create=False) as j:
+        message = mark_sent(j, args.message_id, at)
+    print(f"message {message.id} to {message.recipient} marked sent at "
+          f"{message.sent_at:%Y-%m-%d %H:%M} UTC")
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from afterview_analysis.reminders import agenda_ics
+    from afterview_analysis.rules import agenda
+
+    if args.alarm_minutes < 0:
+        raise AfterviewError("--alarm-minutes must be 0 or more")
+    with _journal(args, create=False) as j:
+        now = _moment(args.today, j.profile().timezone)
+        items = [i for i in agenda(j, now) if i.is_open]
+    data = agenda_ics(items, component="todo" if args.todo else "event",
+                      alarm_before=timedelta(minutes=args.alarm_minutes), now=now)
+    path = Path(args.ics)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    print(f"wrote {path}: {len(items)} reminders", file=sys.stderr)
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -183,6 +315,44 @@ def build_parser() -> argparse.ArgumentParser:
     p = _add(sub, "import", cmd_import, "load an export (JSON, CSV .zip or folder, XLSX) "
              "into an empty journal")
     p.add_argument("file", metavar="FILE")
+
+    p = _add(sub, "agenda", cmd_agenda, "what is due, overdue or recently done, soonest first")
+    p.add_argument("--today", metavar="DATE", help="as of this date (00:00 in your zone) or "
+                   "time (2026-11-20T15:00+01:00); default: now")
+    p.add_argument("--all", action="store_true", help="also older done and missed steps")
+
+    p = _add(sub, "draft", cmd_draft, "draft a message from your reflection (printed; "
+             "--save keeps it in the journal)")
+    p.add_argument("kind", choices=["thank-you", "follow-up", "info-reply", "reference"])
+    p.add_argument("--interview", required=True, metavar="ID", help="the interview's id")
+    p.add_argument("--to", metavar="NAME", help="interviewer or reference (default: one "
+                   "thank-you per interviewer, one heads-up per reference, else the first)")
+    p.add_argument("--tone", choices=["formal", "warm", "brief"], default="warm")
+    p.add_argument("--form", choices=["email", "letter"], default="email")
+    p.add_argument("--skill", action="append", metavar="NAME",
+                   help="a skill to restate (repeat; default: your top-scored ones)")
+    p.add_argument("--variant", type=int, choices=[1, 2],
+                   help="follow-up: 1 first, 2 the later nudge (default: by what was sent)")
+    p.add_argument("--event", metavar="ID", help="info-reply: the request to answer "
+                   "(default: the latest unanswered)")
+    p.add_argument("--eml", metavar="PATH", help="also write an .eml your mail program "
+                   "opens as a draft")
+    p.add_argument("--mailto", action="store_true", help="also print a mailto: link")
+    p.add_argument("--save", action="store_true", help="save the draft in the journal")
+    p.add_argument("--templates", metavar="DIR", help="your templates folder (default: "
+                   "$AFTERVIEW_TEMPLATES or data/templates)")
+    p.add_argument("--today", metavar="DATE", help="date the letter as of this date")
+
+    p = _add(sub, "mark-sent", cmd_mark_sent, "record that a saved draft was sent")
+    p.add_argument("message_id", metavar="MESSAGE_ID")
+    p.add_argument("--at", metavar="TIME", help="when, with zone (default: now)")
+
+    p = _add(sub, "remind", cmd_remind, "write the open agenda as an .ics calendar file")
+    p.add_argument("--ics", required=True, metavar="PATH", help="the .ics file to write")
+    p.add_argument("--today", metavar="DATE", help="as of this date (default: now)")
+    p.add_argument("--todo", action="store_true", help="to-dos (VTODO) instead of events")
+    p.add_argument("--alarm-minutes", type=int, default=60, metavar="N",
+                   help="alarm N minutes before the due time (default: %(default)s)")
 
     return parser
 
