@@ -4,6 +4,9 @@
   the interview, next steps, interviewers, questions, skills, the playbook checklist, and
   later :class:`EmployerEventsView` (feedback, information requests, outcomes).
 * :class:`ProfileFormView` (state :class:`ProfileFormState`) — who you are, your zone.
+* :class:`ReflectView` (state :class:`ReflectState`) — agenda, focus next, skill trends
+  with skill and date pickers, weak areas, response times, calibration, funnel; an empty
+  journal offers the demo in a separate journal.
 * :class:`MessagesView` (state :class:`MessageFormState`) — draft, edit, save, export
   ``.eml``, ``mailto:``, mark sent; the agenda as ``.ics``.
 
@@ -26,6 +29,8 @@ _WHERE = {
     "ProfileFormState": "profile",
     "MessagesView": "messages",
     "MessageFormState": "messages",
+    "ReflectView": "reflect",
+    "ReflectState": "reflect",
 }
 
 __all__ = sorted(_WHERE)

@@ -1,0 +1,322 @@
+"""Reflect: the agenda, what to practise next, and the pictures across all interviews.
+
+:class:`ReflectState` holds the choices (skills or question categories, which areas, the
+date range) and :func:`select_history` applies them to a score history; the numbers come
+from :mod:`afterview_analysis.analytics`, the pictures from :mod:`afterview_analysis.plots`,
+the agenda from :mod:`afterview_analysis.rules`. :class:`ReflectView` only arranges them.
+Tables are rendered with ``DataFrame.to_html(escape=True)``; pictures are PNG ``Image``
+widgets (so a test or a headless run can check them without a browser).
+
+An empty journal shows what to do, and a button that loads the demo history into a
+*separate* demo journal (``data/demo.sqlite``), never into yours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as ipw
+
+from afterview_analysis.journal import Journal, workbook_root
+from afterview_analysis.records import utc_now
+from afterview_analysis.widgets._common import css, error_html, esc, ok_html
+
+__all__ = ["ReflectState", "ReflectView", "frame_html", "select_history"]
+
+
+@dataclass
+class ReflectState:
+    """What the Reflect view is showing."""
+
+    kind: str = "skill"  #: "skill" or "category"
+    areas: list[str] = field(default_factory=list)  #: empty = all
+    start: date | None = None
+    end: date | None = None
+
+
+def select_history(history: Any, state: ReflectState, zone: str = "UTC") -> Any:
+    """The rows of a ``score_history`` frame the state picks (kind, areas, local dates).
+
+    Returns a new frame; ``history`` is not changed.
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"kind": ["skill", "skill", "category"], "area": ["a", "b", "a"],
+    ...     "at": pd.to_datetime(["2026-01-05", "2026-03-01", "2026-03-01"], utc=True)})
+    >>> select_history(h, ReflectState(start=date(2026, 2, 1)))["area"].tolist()
+    ['b']
+    """
+    local_day = history["at"].dt.tz_convert(zone).dt.date
+    keep = history["kind"] == state.kind
+    if state.areas:
+        keep &= history["area"].isin(state.areas)
+    if state.start is not None:
+        keep &= local_day >= state.start
+    if state.end is not None:
+        keep &= local_day <= state.end
+    return history.loc[keep].copy()
+
+
+def frame_html(df: Any, cls: str, zone: str = "UTC", empty: str = "nothing yet") -> str:
+    """A frame as an escaped HTML table: datetimes as local dates, floats to 2 places."""
+    import pandas as pd
+
+    if df is None or len(df) == 0:
+        return f'<div class="{cls}"><i>{esc(empty)}</i></div>'
+    out = df.copy()
+    for name in out.columns:
+        col = out[name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[name] = col.dt.tz_convert(zone).dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            out[name] = col.dt.strftime("%Y-%m-%d")
+    table = out.to_html(index=False, escape=True, na_rep="–", border=0,
+                        float_format=lambda x: f"{x:.2f}", classes=cls)
+    return f'<div style="overflow-x:auto">{table}</div>'
+
+
+def _image(fig: Any, cls: str) -> ipw.Image:
+    from afterview_analysis.plots import figure_png
+
+    return css(ipw.Image(value=figure_png(fig), format="png",
+                         layout=ipw.Layout(max_width="820px")), cls)
+
+
+class ReflectView:
+    """The Reflect page for one journal (see the module doc)."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        demo_path: str | Path | None = None,
+    ):
+        self.journal = journal
+        self.now = now
+        self.demo_path = Path(demo_path) if demo_path else workbook_root() / "data" / "demo.sqlite"
+        self.state = ReflectState()
+        self.banner = css(ipw.HTML(""), "av-reflect-banner")
+        self.demo_button = css(ipw.Button(description="Load the demo history",
+                                          icon="flask", layout=ipw.Layout(width="260px")),
+                               "av-load-demo")
+        self.demo_button.on_click(lambda _b: self.load_demo())
+        self.status = css(ipw.HTML(""), "av-reflect-status")
+        self.body = css(ipw.VBox([]), "av-reflect-body")
+        self.widget = css(ipw.VBox([self.banner, self.demo_button, self.status, self.body]),
+                          "av-reflect")
+        self.show()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # ---- empty state and demo
+
+    def show(self) -> None:
+        """(Re)build every section from the journal."""
+        self.zone = self.journal.profile().timezone
+        if self.journal.is_empty():
+            self.banner.value = (
+                "<h3>Nothing to reflect on yet</h3><p>Your journal has no interviews. Log "
+                "one in <code>1-after-the-interview</code> and come back, or look around "
+                "with a made-up 18-month job search first: the button below puts it in a "
+                "<b>separate demo journal</b>; your own journal stays empty.</p>")
+            self.demo_button.layout.display = None
+            self.body.children = []
+            return
+        self.demo_button.layout.display = "none"
+        where = esc(self.journal.path)
+        demo = self.journal.path == self.demo_path
+        self.banner.value = (f"<p>{'<b>DEMO journal</b> · ' if demo else ''}Journal: "
+                             f"<code>{where}</code> · times in {esc(self.zone)}</p>")
+        self._build_sections()
+
+    def load_demo(self) -> Path:
+        """Open (filling it first if needed) the separate demo journal and show it."""
+        from afterview_analysis.demo import load_demo
+
+        demo = Journal(self.demo_path)
+        if demo.is_empty():
+            load_demo(demo)
+        self.journal = demo
+        self.show()
+        self.status.value = ok_html(
+            f"Showing the demo journal {self.demo_path}; your own journal is untouched.")
+        return self.demo_path
+
+    # ---- sections
+
+    def _build_sections(self) -> None:
+        from afterview_analysis import analytics
+        from afterview_analysis.rules import agenda, open_items
+
+        now = self.now()
+        self.frames = frames = self.journal.frames()
+        items = open_items(agenda(self.journal, now), now)
+        self.agenda = css(ipw.HTML(self._agenda_html(items)), "av-agenda")
+
+        self.history = analytics.score_history(frames)
+        self.weak = analytics.weak_areas(frames)
+        self.focus = css(ipw.HTML(frame_html(
+            analytics.focus_next(frames, weak=self.weak)
+            [["rank", "area", "recent", "verdict", "question", "score", "next_time",
+              "company", "at"]],
+            "av-focus-table", self.zone,
+            "nothing to focus on yet: score a few interviews first")), "av-focus")
+
+        self.trend_kind = css(ipw.ToggleButtons(description="Show",
+                                                options=[("skills", "skill"),
+                                                         ("question categories", "category")],
+                                                value="skill"), "av-trend-kind")
+        self.trend_areas = css(ipw.SelectMultiple(description="Areas", rows=6),
+                               "av-trend-areas")
+        first, last = self._date_span()
+        self.trend_from = css(ipw.DatePicker(description="From", value=first), "av-trend-from")
+        self.trend_to = css(ipw.DatePicker(description="To", value=last), "av-trend-to")
+        self.trend_image = css(ipw.Image(format="png"), "av-trend-image")
+        self.trend_table = css(ipw.HTML(""), "av-trend-table")
+        self.trend_error = css(ipw.HTML(""), "av-error", "av-error-trend")
+        self._set_area_options()
+        for w in (self.trend_areas, self.trend_from, self.trend_to):
+            w.observe(lambda _c: self.show_trends(), names="value")
+        self.trend_kind.observe(self._on_kind, names="value")
+        self.show_trends()
+
+        self.weak_table = css(ipw.HTML(frame_html(
+            self.weak[["rank", "kind", "area", "n", "mean", "recent", "recent_low",
+                       "recent_high", "slope_30d", "ci_low", "ci_high", "verdict"]],
+            "av-weak-table", self.zone)), "av-weak")
+
+        def responses() -> list[ipw.Widget]:
+            own = analytics.own_response_times(frames, as_of=now)
+            own_summary = analytics.own_response_summary(frames, as_of=now, times=own)
+            employer = analytics.employer_response_times(frames, as_of=now)
+            employer_summary = analytics.employer_response_summary(frames, as_of=now,
+                                                                   times=employer)
+            return [
+                ipw.HTML("<b>You</b> (hours from the interview's end or their request):"),
+                ipw.HTML(frame_html(own_summary, "av-own-table", self.zone)),
+                self._plot("av-response-image", "plot_response_times", own),
+                ipw.HTML("<b>Employers</b> (days to their first answer, by stage):"),
+                ipw.HTML(frame_html(employer_summary, "av-employer-table", self.zone)),
+                self._plot("av-employer-image", "plot_employer_response_times", employer),
+            ]
+
+        def calibration() -> list[ipw.Widget]:
+            cal = analytics.calibration(frames)
+            reliability = analytics.reliability_table(frames)
+            return [
+                ipw.HTML(frame_html(cal, "av-calibration-table", self.zone)),
+                self._plot("av-calibration-image", "plot_reliability", reliability, cal),
+            ]
+
+        def funnel() -> list[ipw.Widget]:
+            table = analytics.funnel(frames)
+            return [
+                ipw.HTML(frame_html(table, "av-funnel-table", self.zone)),
+                self._plot("av-funnel-image", "plot_funnel", table),
+            ]
+
+        self.responses = self._section("av-responses", responses)
+        self.calibration = self._section("av-calibration", calibration)
+        self.funnel = self._section("av-funnel", funnel)
+
+        def head(text: str) -> ipw.HTML:
+            return ipw.HTML(f"<h3>{text}</h3>")
+
+        self.body.children = [
+            head("Agenda: what is due"), self.agenda,
+            head("Focus next: your weakest areas and the questions to practise"), self.focus,
+            head("Skill trends"),
+            ipw.HBox([self.trend_kind]), ipw.HBox([self.trend_areas,
+                                                   ipw.VBox([self.trend_from, self.trend_to])]),
+            self.trend_error, self.trend_image, self.trend_table,
+            head("Weak areas (lowest recent level first, with 95 % intervals)"), self.weak_table,
+            head("Response times"), self.responses,
+            head("Calibration: does your gut feeling predict who advances you?"),
+            self.calibration,
+            head("Funnel: how far interviews get"), self.funnel,
+        ]
+
+    def _section(self, cls: str, build: Callable[[], list[ipw.Widget]]) -> ipw.VBox:
+        """A section's widgets; if its analysis fails, the reason in words instead."""
+        try:
+            children = build()
+        except Exception as exc:  # one failing analysis must not hide the rest of the page
+            children = [css(ipw.HTML(error_html(f"could not be computed: {exc}")),
+                            "av-section-error")]
+        return css(ipw.VBox(children), cls)
+
+    def _plot(self, cls: str, name: str, *args: Any) -> ipw.Widget:
+        """``plots.<name>(*args)`` as a PNG image; a picture that fails says so in words."""
+        from afterview_analysis import plots
+
+        try:
+            return _image(getattr(plots, name)(*args), cls)
+        except Exception as exc:  # one broken picture must not hide the rest of the page
+            return css(ipw.HTML(error_html(f"picture unavailable: {exc}")), cls)
+
+    def _agenda_html(self, items: list[Any]) -> str:
+        from zoneinfo import ZoneInfo
+
+        if not items:
+            return "<i>Nothing due and nothing done in the last week.</i>"
+        tz = ZoneInfo(self.zone)
+        colours = {"done": "#1a7f37", "due": "#555", "overdue": "#b42318"}
+        rows = "".join(
+            f"<tr><td style='color:{colours.get(i.status, '#555')}'><b>{esc(i.status)}</b></td>"
+            f"<td>{i.due_at.astimezone(tz):%Y-%m-%d %H:%M}</td><td>{esc(i.title)}</td>"
+            f"<td>{esc(i.company)} · {esc(i.role)}</td><td><small>{esc(i.reason)}</small>"
+            "</td></tr>"
+            for i in items
+        )
+        n_over = sum(i.status == "overdue" for i in items)
+        n_due = sum(i.status == "due" for i in items)
+        return (f"<p>{n_over} overdue, {n_due} due</p><table class='av-agenda-table'>"
+                "<tr><th>status</th><th>due</th><th>step</th><th>interview</th><th>why</th>"
+                f"</tr>{rows}</table>")
+
+    # ---- trends
+
+    def _date_span(self) -> tuple[date | None, date | None]:
+        if self.history.empty:
+            return None, None
+        local = self.history["at"].dt.tz_convert(self.zone).dt.date
+        return local.min(), local.max()
+
+    def _set_area_options(self) -> None:
+        kind = self.trend_kind.value
+        areas = list(dict.fromkeys(self.history.loc[self.history["kind"] == kind, "area"]))
+        self.trend_areas.options = areas
+        self.trend_areas.value = ()
+
+    def _on_kind(self, _change: Any) -> None:
+        self._set_area_options()
+        self.show_trends()
+
+    def read_state(self) -> ReflectState:
+        self.state = ReflectState(kind=self.trend_kind.value,
+                                  areas=list(self.trend_areas.value),
+                                  start=self.trend_from.value, end=self.trend_to.value)
+        return self.state
+
+    def show_trends(self) -> None:
+        """Redraw the trend picture and table for the chosen kind, areas and dates."""
+        from afterview_analysis import analytics, plots
+
+        st = self.read_state()
+        self.trend_error.value = ""
+        if st.start and st.end and st.start > st.end:
+            self.trend_error.value = error_html("From must be on or before To.")
+            return
+        chosen = select_history(self.history, st, self.zone)
+        trends = analytics.trends_from_history(chosen)
+        fig = plots.plot_skill_trends(chosen, trends, kind=st.kind)
+        self.trend_image.value = plots.figure_png(fig)
+        self.trend_table.value = frame_html(
+            trends[["area", "n", "first_at", "last_at", "recent", "recent_low", "recent_high",
+                    "slope_30d", "ci_low", "ci_high", "verdict"]],
+            "av-trends", self.zone, "no scores in this range")
