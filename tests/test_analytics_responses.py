@@ -150,3 +150,11 @@ def test_does_not_mutate():
     answer_minutes(frames)
     for k, v in frames.items():
         pd.testing.assert_frame_equal(v, before[k])
+
+
+def test_interview_with_nothing_sent_yet(journal):
+    journal.add(Interview(company="Acme", role="R", feedback_by="2026-01-12",
+                          starts_at=datetime(2026, 1, 5, 10, tzinfo=UTC)))
+    o = own_response_times(journal.frames(), as_of=AS_OF).set_index("kind")
+    assert o.loc["thank_you", "timing"] == "missing"
+    assert o.loc["follow_up", "timing"] == "missing"

@@ -86,7 +86,9 @@ def _interviews(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 def _first_by_interview(df: pd.DataFrame, when: str, value: str | None = None) -> pd.DataFrame:
     """Earliest row per interview_id (``when`` column), as a frame indexed by interview_id."""
     if df.empty:
-        return pd.DataFrame(columns=[when] + ([value] if value else []))
+        index = pd.Index([], dtype="str", name="interview_id")
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in
+                             [when] + ([value] if value else [])}, index=index)
     first = df.sort_values(when, kind="stable").drop_duplicates("interview_id")
     return first.set_index("interview_id")[[when] + ([value] if value else [])]
 
