@@ -253,6 +253,25 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from afterview_analysis.report import render
+
+    as_of = None
+    if args.as_of:
+        from afterview_analysis.analytics._frames import as_of_timestamp
+
+        try:
+            as_of = as_of_timestamp(args.as_of)
+        except ValueError:
+            raise AfterviewError(f"--as-of {args.as_of!r}: use a date like 2026-03-14") from None
+    with _journal(args, create=False) as j:
+        frames = j.frames()
+    _emit(render(frames, args.format, as_of=as_of), args.out)
+    if args.out:
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -353,6 +372,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--todo", action="store_true", help="to-dos (VTODO) instead of events")
     p.add_argument("--alarm-minutes", type=int, default=60, metavar="N",
                    help="alarm N minutes before the due time (default: %(default)s)")
+
+    p = _add(sub, "report", cmd_report, "write the whole reflection: weak areas and trends, "
+             "response times, calibration, funnel, playbook")
+    p.add_argument("--format", choices=["text", "html", "json"], default="text",
+                   help="text (default), html (with figures, opens in any browser) or json")
+    p.add_argument("--out", metavar="PATH", help="write to this file instead of stdout")
+    p.add_argument("--as-of", metavar="DATE", help="judge deadlines as of this moment "
+                   "(default: now)")
 
     return parser
 
