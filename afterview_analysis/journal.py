@@ -438,7 +438,7 @@ class Journal:
             raise JournalError(f"no {kind.__table__} row with id {record_id!r}")
         return kind.from_row(dict(row))  # type: ignore[return-value]
 
-    def find(self, kind: type[R], order_by: str = "rowid", **where: Any) -> list[R]:
+    def find(self, kind: type[R], /, order_by: str = "rowid", **where: Any) -> list[R]:
         """Every record of type ``kind`` whose columns equal ``where`` (all when empty)."""
         columns = kind.columns()
         for name in (*where, order_by):

@@ -401,3 +401,12 @@ def test_frames_do_not_share_state_with_the_journal(journal):
     df = journal.frame("questions")
     df.loc[0, "score"] = 1
     assert journal.frame("questions").loc[0, "score"] == 4
+
+
+def test_find_can_filter_on_a_field_called_kind(journal):
+    iv = make_interview()
+    journal.add(iv)
+    journal.add(EmployerEvent(interview_id=iv.id, kind="offer", at=T0 + timedelta(days=9)))
+    journal.add(EmployerEvent(interview_id=iv.id, kind="feedback", at=T0 + timedelta(days=3)))
+    assert [e.kind for e in journal.find(EmployerEvent, kind="offer")] == ["offer"]
+    assert [e.kind for e in journal.find(EmployerEvent, order_by="at")] == ["feedback", "offer"]
