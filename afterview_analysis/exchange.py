@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from afterview_analysis.journal import SCHEMA_VERSION, TABLES, Journal, JournalError
-from afterview_analysis.records import RECORD_TYPES, AfterviewError, Record, RecordError
+from afterview_analysis.records import RECORD_TYPES, AfterviewError, RecordError
 
 __all__ = ["FORMAT_NAME", "ExchangeError", "export_json", "import_json"]
 
@@ -75,8 +75,9 @@ def export_json(journal: Journal) -> str:
     return json.dumps(journal_dict(journal), indent=2, ensure_ascii=False) + "\n"
 
 
-def parse_json(data: str | bytes) -> dict[str, list[Record]]:
-    """Read an export and validate every row; returns records per table, parents first."""
+def parse_json(data: str | bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """Read an export and validate every row; returns validated row tuples per table
+    (column order of each record type), parents first."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -103,28 +104,24 @@ def parse_json(data: str | bytes) -> dict[str, list[Record]]:
     unknown = sorted(set(tables) - set(RECORD_TYPES))
     if unknown:
         raise ExchangeError(f"unknown table {unknown[0]!r}")
-    records: dict[str, list[Record]] = {}
+    validated: dict[str, list[tuple[Any, ...]]] = {}
     for table in TABLES:
         rows = tables.get(table, [])
         if not isinstance(rows, list):
             raise ExchangeError(f"tables.{table} must be a list of rows")
-        kind = RECORD_TYPES[table]
-        seen: set[str] = set()
-        out = records[table] = []
         for n, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 raise ExchangeError(f"{table} row {n} must be an object")
-            try:
-                record = kind.from_row(row)
-            except RecordError as exc:
-                raise ExchangeError(f"{table} row {n}: {exc}") from None
-            except TypeError as exc:
-                raise ExchangeError(f"{table} row {n}: {exc}") from None
-            if record.id in seen:
-                raise ExchangeError(f"{table} row {n}: duplicate id {record.id!r}")
-            seen.add(record.id)
-            out.append(record)
-    return records
+        try:
+            validated[table] = RECORD_TYPES[table].validate_rows(rows)
+        except RecordError as exc:
+            raise ExchangeError(f"{table} row {exc.row}: {exc}") from None
+        seen: set[Any] = set()
+        for n, row in enumerate(validated[table], start=1):
+            if row[0] in seen:
+                raise ExchangeError(f"{table} row {n}: duplicate id {row[0]!r}")
+            seen.add(row[0])
+    return validated
 
 
 def import_json(journal: Journal, data: str | bytes) -> dict[str, int]:
@@ -144,7 +141,8 @@ def import_json(journal: Journal, data: str | bytes) -> dict[str, int]:
         if records["skills"]:
             conn.execute("DELETE FROM skills")
         try:
-            journal.add_many(r for table in TABLES for r in records[table])
+            for table in TABLES:
+                journal.add_rows(table, records[table])
         except JournalError as exc:
             raise ExchangeError(str(exc)) from None
     return {table: len(rows) for table, rows in records.items()}
