@@ -72,6 +72,18 @@ def test_a_thank_you_draft_appears_for_the_first_interviewer(view):
     assert view.fields["subject"].value == "Thank you, Jonas"
 
 
+def test_changing_a_picker_never_throws_away_unsaved_edits(view):
+    edited = view.fields["body"].value + "\nP.S. My own words, typed by hand."
+    view.fields["body"].value = edited
+    view.tone.value = "formal"
+    assert view.fields["body"].value == edited
+    assert "not saved" in view.status.value
+    view.draft_button.click()  # the user asks for a fresh draft: now it may replace
+    assert "My own words" not in view.fields["body"].value
+    view.tone.value = "brief"  # no edits pending: the picker redrafts at once
+    assert view.fields["subject"].value == "Thank you, Maya"
+
+
 def test_edited_draft_is_saved_once_and_updated_in_place(view, journal):
     view.fields["body"].value += "\nP.S. The notebook I mentioned is attached."
     view.save_button.click()

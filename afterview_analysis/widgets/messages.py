@@ -222,7 +222,23 @@ class MessagesView:
             return
         if change["owner"] in (self.interview, self.kind):
             self._refresh_recipients()
+        if self.has_unsaved_edits():
+            # Nothing the user typed is thrown away by a picker: they choose.
+            self.status.value = error_html(
+                "You have edited this draft and not saved it, so it was kept as it is. "
+                "Save it, or click \u201cWrite a fresh draft\u201d to replace it with a "
+                "draft for your new choice.")
+            return
         self.write_draft()
+
+    def has_unsaved_edits(self) -> bool:
+        """True when the editable fields differ from the last generated or saved draft."""
+        draft = self.state.draft
+        if draft is None:
+            return any(w.value.strip() for w in self.fields.values())
+        shown = {"subject": draft.subject or "", "recipient_email": draft.recipient_email or "",
+                 "body": draft.body}
+        return any(self.fields[name].value != shown[name] for name in shown)
 
     def read_state(self) -> MessageFormState:
         st = self.state
