@@ -433,3 +433,25 @@ def test_empty_journal_and_css_hooks(journal):
         "av-event-kind", "av-event-record", "av-event-status", "av-predicted-chance",
     }
     assert expected <= classes(view)
+
+
+def test_picking_another_interview_never_throws_away_unsaved_typing(journal):
+    view = InterviewFormView(journal, now=lambda: NOW)
+    fill_new(view, company="First")
+    assert view.save_button.click() is None and journal.counts()["interviews"] == 1
+    first = view.state.id
+    view.new_button.click()
+    fill_new(view, company="Second, not saved yet")
+    view.picker.value = first  # would load the saved interview over the typing
+    assert view.fields["company"].value == "Second, not saved yet"
+    assert "not saved" in view.status.value
+    assert journal.counts()["interviews"] == 1
+    view.picker.value = first  # asked twice: the user chose to discard
+    assert view.fields["company"].value == "First"
+    view.fields["role"].value = "Changed role"
+    view.new_button.click()
+    assert view.fields["role"].value == "Changed role"
+    view.save_button.click()
+    assert journal.get(Interview, first).role == "Changed role"
+    view.new_button.click()  # nothing pending now: opens a blank form at once
+    assert view.fields["company"].value == ""

@@ -17,6 +17,7 @@ Drive it as a user would (this is how the tests and the notebook use it)::
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -226,7 +227,7 @@ class InterviewFormView:
                                      value=NEW), "av-interview-picker")
         self.picker.observe(self._on_pick, names="value")
         self.new_button = css(ipw.Button(description="New interview", icon="plus"), "av-new")
-        self.new_button.on_click(lambda _b: self._pick(NEW))
+        self.new_button.on_click(lambda _b: self._request(NEW))
         self.zone_note = css(ipw.HTML(
             f"Times are in <b>{esc(self.zone)}</b> (your profile's time zone)."), "av-zone")
 
@@ -398,6 +399,12 @@ class InterviewFormView:
         self.show_errors({})
         self.show_steps()
         self.events.show_events()
+        self._shown = copy.deepcopy(self.read_state())
+        self._pending_pick: str | None = None
+
+    def has_unsaved_edits(self) -> bool:
+        """True when the form differs from what was last loaded or saved."""
+        return self.read_state() != self._shown
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message next to its field; every other slot emptied."""
@@ -497,7 +504,19 @@ class InterviewFormView:
 
     def _on_pick(self, change: dict[str, Any]) -> None:
         if not self._loading:
-            self._pick(change["new"])
+            self._request(change["new"])
+
+    def _request(self, interview_id: str) -> None:
+        """Open another interview (or a new one), unless that would lose unsaved typing:
+        then stay, say so, and open it only if the user asks for it a second time."""
+        if self.has_unsaved_edits() and self._pending_pick != interview_id:
+            self._set_picker(self.state.id if not self.state.is_new else NEW)
+            self._pending_pick = interview_id
+            self.status.value = error_html(
+                "This form has changes you have not saved, so it stayed open. Save them "
+                "first, or make the same choice again to discard them.")
+            return
+        self._pick(interview_id)
 
     def _pick(self, interview_id: str) -> None:
         if interview_id == NEW:
