@@ -56,9 +56,9 @@ def build_report(
     trends = an.trends_from_history(history, window)
     weak = an.weak_areas(frames, "both", window, trends=trends)
     employer = an.employer_response_times(frames, now)
-    own = an.own_response_times(frames, now)
+    own = an.own_response_times(frames, now, employer=employer)
     points = an.calibration_points(frames)
-    deadlines = an.step_deadlines(frames, now)
+    deadlines = an.step_deadlines(frames, now, employer=employer)
     tables = {
         "history": history,
         "trends": trends,

@@ -46,7 +46,10 @@ def _anchor(kind: str, times: pd.DataFrame, zone: str) -> pd.Series:
     raise AnalysisError(f"rules.DEADLINES uses an anchor this analysis does not know: {kind!r}")
 
 
-def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.DataFrame:
+def step_deadlines(
+    frames: Mapping[str, pd.DataFrame], as_of: Any = None,
+    *, employer: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per interview (ended by ``as_of``) and playbook step: when it was due and done.
 
     Columns: ``interview_id``, ``starts_at``, ``step``, ``due_at``, ``done_at`` (when the
@@ -62,7 +65,7 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
     """
     now = as_of_timestamp(as_of)
     zone = user_zone(frames)
-    times = employer_response_times(frames, now)
+    times = employer_response_times(frames, now) if employer is None else employer
     iv = table(frames, "interviews", ["id", "starts_at"])
     starts = pd.Series(utc(iv["starts_at"]).to_numpy(), index=iv["id"].astype("str").to_numpy())
     times = times.assign(starts_at=pd.to_datetime(times["interview_id"].map(starts), utc=True))

@@ -148,24 +148,25 @@ def employer_response_times(
 
 
 def _summarise(df: pd.DataFrame, by: str | None, values: dict[str, str]) -> pd.DataFrame:
-    """Median, q1, q3 and n of each ``values`` column per group."""
-    keys = [by] if by else []
-    groups = df.groupby(keys, observed=True, sort=True) if keys else [((), df)]
-    rows = []
-    for key, part in groups:
-        row: dict[str, Any] = {}
+    """Median, q1, q3 and n of each ``values`` column per group (vectorised)."""
+    key = df[by].astype("str") if by else pd.Series(0, index=df.index)
+    if df.empty:
         if by:
-            row[by] = key[0] if isinstance(key, tuple) else key
-        row["interviews"] = len(part)
-        for col, prefix in values.items():
-            vals = pd.to_numeric(part[col], errors="coerce").dropna()
-            row[f"{prefix}_n"] = len(vals)
-            q = vals.quantile([0.25, 0.5, 0.75]) if len(vals) else pd.Series([np.nan] * 3)
-            row[f"{prefix}_median"], row[f"{prefix}_q1"], row[f"{prefix}_q3"] = (
-                float(q.iloc[1]), float(q.iloc[0]), float(q.iloc[2]),
-            )
-        rows.append(row)
-    return pd.DataFrame(rows)
+            return pd.DataFrame()
+        row: dict[str, Any] = {"interviews": 0}
+        for prefix in values.values():
+            row |= {f"{prefix}_n": 0, f"{prefix}_median": np.nan, f"{prefix}_q1": np.nan,
+                    f"{prefix}_q3": np.nan}
+        return pd.DataFrame([row])
+    out = pd.DataFrame({"interviews": key.groupby(key, sort=True).size()})
+    for col, prefix in values.items():
+        g = pd.to_numeric(df[col], errors="coerce").astype(float).groupby(key, sort=True)
+        out[f"{prefix}_n"] = g.count()
+        out[f"{prefix}_median"] = g.median()
+        out[f"{prefix}_q1"] = g.quantile(0.25)
+        out[f"{prefix}_q3"] = g.quantile(0.75)
+    out = out.reset_index(names=by or "_all")
+    return out.drop(columns="_all") if not by else out
 
 
 def employer_response_summary(
@@ -234,7 +235,10 @@ def _first_sent(msgs: pd.DataFrame, steps: pd.DataFrame, kind: str, now) -> pd.S
     return _first_by_interview(both, "sent_at")["sent_at"]
 
 
-def own_response_times(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.DataFrame:
+def own_response_times(
+    frames: Mapping[str, pd.DataFrame], as_of: Any = None,
+    *, employer: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per thank-you, information reply and follow-up: how long the user took.
 
     One row per expected message. Columns: ``kind`` ("thank_you", "info_reply",
@@ -246,7 +250,8 @@ def own_response_times(frames: Mapping[str, pd.DataFrame], as_of: Any = None) ->
     (not due yet); for follow-ups also "too early" (more than
     :data:`FOLLOW_UP_TOLERANCE` before the due moment) and "not needed" (the employer
     answered before it fell due). A follow-up within the tolerance after the due moment
-    is "on time". Interviews without a promised date get no follow-up row.
+    is "on time". Interviews without a promised date get no follow-up row. Pass
+    ``employer`` to reuse an :func:`employer_response_times` result for the same ``as_of``.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> o = own_response_times(tiny_frames(), as_of="2026-04-01")
@@ -258,7 +263,7 @@ def own_response_times(frames: Mapping[str, pd.DataFrame], as_of: Any = None) ->
      ['follow_up', 'c', 10.0, 'on time']]
     """
     now = as_of_timestamp(as_of)
-    emp = employer_response_times(frames, now)
+    emp = employer_response_times(frames, now) if employer is None else employer
     msgs = _sent_messages(frames)
     parts = []
 
@@ -278,16 +283,21 @@ def own_response_times(frames: Mapping[str, pd.DataFrame], as_of: Any = None) ->
     req["anchor_at"] = pd.to_datetime(req["anchor_at"], utc=True)
     req = req[(req["kind"] == "info_request") & (req["anchor_at"] <= now)]
     replies = msgs[(msgs["kind"] == "info_reply") & (msgs["sent_at"] <= now)]
-    rows = []
-    for r in req.itertuples(index=False):
-        linked = replies[replies["reply_to"] == r.event_id]
-        if linked.empty:  # an unlinked reply in the same interview, after the request
-            linked = replies[(replies["interview_id"] == r.interview_id)
-                             & (replies["reply_to"].isin(["<NA>", "nan", "None"]))
-                             & (replies["sent_at"] >= r.anchor_at)]
-        rows.append({"interview_id": r.interview_id, "anchor_at": r.anchor_at,
-                     "sent_at": linked["sent_at"].min() if len(linked) else pd.NaT})
-    info = pd.DataFrame(rows, columns=["interview_id", "anchor_at", "sent_at"])
+    linked = replies.groupby("reply_to")["sent_at"].min()
+    sent = (req["event_id"].map(linked) if len(linked) and len(req)
+            else pd.Series(pd.NaT, index=req.index, dtype="datetime64[us, UTC]"))
+    info = req[["event_id", "interview_id", "anchor_at"]].assign(
+        sent_at=pd.to_datetime(sent, utc=True))
+    # a reply not linked to its request: the first unlinked one in the interview after it
+    unlinked = replies[replies["reply_to"].isin(["<NA>", "nan", "None"])]
+    missing = info[info["sent_at"].isna()].reset_index()
+    if len(missing) and len(unlinked):
+        pairs = missing.merge(unlinked[["interview_id", "sent_at"]], on="interview_id",
+                              suffixes=("_x", ""))
+        pairs = pairs[pairs["sent_at"] >= pairs["anchor_at"]]
+        first = pairs.groupby("index")["sent_at"].min()
+        info.loc[first.index, "sent_at"] = first
+    info = info.drop(columns="event_id")
     info = info.join(emp.set_index("interview_id")["company"], on="interview_id")
     info = info.assign(kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
     parts.append(info)
