@@ -26,7 +26,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error and exit code 2 (as argparse itself uses)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {_one_line(message)}\n")
+
+
+def _one_line(text: object) -> str:
+    """A message that echoes user input, kept on one line (``\\n`` shown, not obeyed)."""
+    return str(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _journal(args: argparse.Namespace, *, create: bool = True):
@@ -262,6 +267,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         try:
             as_of = as_of_timestamp(args.as_of)
+            if not 1970 <= as_of.year <= 2200:  # pandas reads ".1" as the year 1
+                raise ValueError(args.as_of)
         except ValueError:
             raise AfterviewError(f"--as-of {args.as_of!r}: use a date like 2026-03-14") from None
     with _journal(args, create=False) as j:
@@ -390,7 +397,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except AfterviewError as exc:
-        print(f"afterview {args.command}: error: {exc}", file=sys.stderr)
+        print(f"afterview {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a path that cannot be read or written: bad input, not a crash
+        where = f" ({exc.filename})" if exc.filename else ""
+        reason = exc.strerror or exc
+        print(f"afterview {args.command}: error: {_one_line(reason)}{_one_line(where)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -12,12 +12,17 @@ the ``afterview`` CLI run in-process. For each, the properties are the ones a us
 
 from __future__ import annotations
 
+import argparse
+import csv
+import io
 import json
 import math
+import os
+import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from afterview_analysis.exchange import ExchangeError, export_json, import_json
@@ -242,3 +247,171 @@ def test_not_a_number_anywhere_is_refused(small_export):
     with pytest.raises(ExchangeError, match="score"):
         import_json(Journal(":memory:"), json.dumps(doc))
 
+
+
+# --------------------------------------------------------------------------- CSV import
+
+
+@pytest.fixture(scope="module")
+def small_csv(small_export, tmp_path_factory) -> dict[str, bytes]:
+    """The small export as CSV files, by name."""
+    from afterview_analysis.exchange import export_csv
+
+    j = Journal(":memory:")
+    import_json(j, small_export)
+    folder = export_csv(j, tmp_path_factory.mktemp("csv") / "csv")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _csv_import_is_all_or_nothing(files: dict[str, bytes]) -> None:
+    from afterview_analysis.exchange import import_csv
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    j = Journal(":memory:")
+    before = export_json(j)
+    try:
+        import_csv(j, buf.getvalue())
+    except ExchangeError as exc:
+        assert "\n" not in str(exc) and str(exc)
+        assert export_json(j) == before, "a refused import wrote something"
+    else:
+        assert j.check() == []
+    finally:
+        j.close()
+
+
+@given(st.data())
+def test_csv_import_with_one_bad_cell_names_it_and_writes_nothing(small_csv, data):
+    files = dict(small_csv)
+    name = data.draw(st.sampled_from(sorted(n for n in files if n.endswith(".csv"))))
+    rows = list(csv.reader(io.StringIO(files[name].decode("utf-8-sig"), newline="")))
+    r = data.draw(st.integers(0, len(rows) - 1))
+    c = data.draw(st.integers(0, len(rows[r]) - 1))
+    value = data.draw(bad_values.filter(lambda v: not isinstance(v, bytes)))
+    rows[r][c] = str(value)
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    try:
+        files[name] = out.getvalue().encode("utf-8")
+    except UnicodeEncodeError:
+        files[name] = out.getvalue().encode("utf-8", "surrogatepass")  # not UTF-8 at all
+    _csv_import_is_all_or_nothing(files)
+
+
+@given(st.binary(max_size=300), st.sampled_from(["interviews.csv", "questions.csv",
+                                                 "afterview.json", "other.csv"]))
+@example(b"", "interviews.csv")
+@example(b"\xef\xbb\xbf", "interviews.csv")
+@example(b"\x00\x00\x00", "questions.csv")
+@example(b'id,"unterminated', "interviews.csv")
+def test_csv_import_of_arbitrary_bytes_is_refused_cleanly(small_csv, data, name):
+    _csv_import_is_all_or_nothing({**small_csv, name: data})
+
+
+# --------------------------------------------------------------------------- every command
+
+CLI_EXAMPLES = int(os.environ.get("AFTERVIEW_CLI_EXAMPLES", "300" if os.environ.get(
+    "HYPOTHESIS_PROFILE") == "thorough" else "12"))
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    from afterview_analysis.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+# What a user can type in a shell: no NUL; undecodable bytes arrive as surrogate escapes.
+_typed = st.text(
+    st.characters(codec="utf-8", exclude_characters="\x00/\\")
+    | st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF),
+    max_size=30,
+)
+_argument = st.one_of(
+    _typed,
+    st.sampled_from([p for p in ALL_HOSTILE if "/" not in p and "\x00" not in p]),
+    st.sampled_from(["", "-1", "0", "1", "2", "99999999999999999999", "nan", "2026-03-14",
+                     "2026-11-20T09:30+01:00", "2026-02-30", "soon", "0x1f", "1e9",
+                     "-", "--", "thank-you", "email", "json", "csv", "xlsx", "html",
+                     "out.zip", "out.xlsx", "out.json", "out.ics", "out.eml", "."]),
+)
+
+
+def _argv_for(name: str, parser: argparse.ArgumentParser, ids: list[str]):
+    """Random argv for one command: any of its options, with hostile or odd values."""
+    options = [a for a in parser._actions
+               if not isinstance(a, argparse._HelpAction) and a.dest != "journal"]
+
+    @st.composite
+    def build(draw):
+        argv = [name]
+        for action in options:
+            values = _argument | st.sampled_from(ids) if ids else _argument
+            if action.choices:
+                values = st.sampled_from([str(c) for c in action.choices]) | values
+            if not action.option_strings:  # positional: always there
+                argv.append(draw(values))
+                continue
+            if not draw(st.booleans()):
+                continue
+            if action.nargs == 0:
+                argv.append(action.option_strings[0])
+            else:
+                argv += [action.option_strings[-1], draw(values)]
+        return argv
+
+    return build()
+
+
+@pytest.fixture(scope="module")
+def cli_ids(demo_file) -> list[str]:
+    with Journal(demo_file, create=False) as j:
+        return [j.rows("interviews")[0]["id"], j.rows("messages")[0]["id"],
+                j.rows("employer_events")[0]["id"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", sorted(_subcommands()))
+def test_every_command_refuses_bad_input_in_one_line_and_writes_nothing(
+    command, demo_file, cli_ids, tmp_path, monkeypatch, capsys
+):
+    """exit 0, or exit 2 with a one-line message and the journal as it was: never a crash."""
+    from afterview_analysis.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    path = tmp_path / "journal.sqlite"
+    monkeypatch.setenv("AFTERVIEW_JOURNAL", str(path))
+    src = Journal(demo_file, create=False)
+    src.backup(path)
+    src.close()
+    with Journal(path, create=False) as j:
+        pristine = export_json(j)
+
+    @settings(max_examples=CLI_EXAMPLES)
+    @given(_argv_for(command, _subcommands()[command], cli_ids))
+    def run(argv):
+        with Journal(path, create=False) as j:
+            before = export_json(j)
+        try:
+            code = main([*argv, "--journal", str(path)])
+        except SystemExit as exc:  # argparse refuses before main's handler runs
+            code = exc.code
+        _, err = capsys.readouterr()
+        assert code in (0, 2), f"{argv!r}: exit {code}\n{err[-2000:]}"
+        assert "Traceback" not in err, f"{argv!r}\n{err[-3000:]}"
+        if code == 2:
+            assert err.count("\n") == 1 and err.startswith("afterview"), f"{argv!r}: {err!r}"
+            with Journal(path, create=False) as j:
+                assert export_json(j) == before, f"{argv!r} failed but changed the journal"
+        if code == 0 and export_json(Journal(path, create=False)) != pristine:
+            src = Journal(demo_file, create=False)  # start the next example afresh
+            path.unlink()
+            src.backup(path)
+            src.close()
+
+    run()
