@@ -21,8 +21,33 @@ def test_due_moments_follow_the_rules_contract():
     end = pd.Timestamp("2026-01-05T11:00:00Z")
     assert a["thank_you"] == end + DEADLINES[Step.THANK_YOU][1]
     assert a["review_profiles"] == end + DEADLINES[Step.REVIEW_PROFILES][1]
-    assert a["assess_performance"] == pd.Timestamp("2026-01-05T23:59:59Z")
-    assert a["follow_up"] == pd.Timestamp("2026-01-09T23:59:59Z") + DEADLINES[Step.FOLLOW_UP][1]
+    assert a["assess_performance"] == pd.Timestamp("2026-01-05T23:59:00Z")
+    assert a["follow_up"] == pd.Timestamp("2026-01-16T23:59:00Z")  # promised 01-09 + 7 days
+
+
+def test_due_moments_agree_with_the_agenda_on_the_demo(demo_file):
+    """The vectorised due times equal rules.due_at (the agenda's) for every interview."""
+    from afterview_analysis.journal import Journal
+    from afterview_analysis.rules import due_at
+
+    with Journal(demo_file, create=False) as j:
+        frames = j.frames()
+        zone = j.profile().timezone
+        interviews = {iv.id: iv for iv in j.find(Interview)}
+    d = step_deadlines(frames, as_of="2030-01-01")
+    assert len(d) == len(interviews) * len(Step)
+    for row in d.itertuples():
+        assert row.due_at == due_at(interviews[row.interview_id], row.step, zone), row
+
+
+def test_follow_up_without_a_promised_date_assumes_one(journal):
+    from afterview_analysis.rules import due_at
+
+    iv = Interview(id="n", company="A", role="R", starts_at=datetime(2026, 1, 5, 9, tzinfo=UTC))
+    journal.add(iv)
+    d = step_deadlines(journal.frames(), as_of=AS_OF).set_index("step")
+    assert d.loc["follow_up", "due_at"] == due_at(iv, Step.FOLLOW_UP, "UTC")
+    assert d.loc["follow_up", "status"] == "missing"
 
 
 def test_statuses_by_hand():
@@ -30,16 +55,16 @@ def test_statuses_by_hand():
     assert d["a", "ask_next_steps"] == "on time"  # marked at 11:00, the end itself: not late
     assert d["b", "thank_you"] == "late" and d["a", "thank_you"] == "on time"
     assert d["a", "follow_up"] == "not needed"  # they answered before it fell due
-    assert d["c", "follow_up"] == "late"  # 03-21 10:00, due 03-20 23:59:59
+    assert d["c", "follow_up"] == "late"  # 03-21 10:00, due 03-20 23:59
     assert d["b", "review_profiles"] == "missing"
 
 
 def test_end_of_day_is_in_the_users_zone(journal):
     journal.update(Profile(timezone="America/New_York"))
     iv = Interview(id="x", company="A", role="R", starts_at=datetime(2026, 1, 5, 23, tzinfo=UTC))
-    journal.add(iv)  # 18:00 in New York on 01-05: due 01-05 23:59:59 EST = 01-06 04:59:59 UTC
+    journal.add(iv)  # ends 19:00 in New York on 01-05: due 01-05 23:59 EST = 01-06 04:59 UTC
     d = step_deadlines(journal.frames(), as_of=AS_OF).set_index("step")
-    assert d.loc["assess_performance", "due_at"] == pd.Timestamp("2026-01-06T04:59:59Z")
+    assert d.loc["assess_performance", "due_at"] == pd.Timestamp("2026-01-06T04:59:00Z")
 
 
 def test_shares_by_hand_and_over_time():

@@ -25,19 +25,19 @@ AS_OF = "2026-04-01T00:00:00+00:00"
 
 def test_employer_times_by_hand():
     r = employer_response_times(tiny_frames(), as_of=AS_OF).set_index("interview_id")
-    # a: ended 01-05 11:00, rejection 01-12 09:00 -> 6 d 22 h; promised end 01-09 23:59:59
+    # a: ended 01-05 11:00, rejection 01-12 09:00 -> 6 d 22 h; promised 01-09 (until 23:59)
     assert r.loc["a", "days_to_response"] == pytest.approx(6 + 22 / 24)
-    assert r.loc["a", "days_late"] == pytest.approx(2 + 9 / 24 + 1 / 86400)
+    assert r.loc["a", "days_late"] == pytest.approx(2 + 9 / 24 + 1 / 1440)  # from 01-09 23:59
     # b: the information request on 02-06 is not an answer; next round 02-09 15:00
     assert r.loc["b", "first_response_kind"] == "next_round"
-    assert r.loc["b", "days_late"] == pytest.approx(-(1 + 9 / 24 - 1 / 86400))
+    assert r.loc["b", "days_late"] == pytest.approx(-(1 + 9 / 24 - 1 / 1440))
     # c: promised 03-13, nothing by 04-01 (more than two weeks after) -> ghosting candidate
     assert r.loc["c", "status"] == "ghosting candidate" and math.isnan(r.loc["c", "days_late"])
 
 
 def test_waiting_until_well_past_the_promised_date():
     frames = tiny_frames()
-    promised_end = pd.Timestamp("2026-03-13T23:59:59Z")
+    promised_end = pd.Timestamp("2026-03-13T23:59:00Z")
     just_before = promised_end + 2 * FOLLOW_UP_AFTER - pd.Timedelta(minutes=1)
     r = employer_response_times(frames, as_of=just_before).set_index("interview_id")
     assert r.loc["c", "status"] == "waiting"
@@ -53,11 +53,11 @@ def test_promised_date_is_read_in_the_users_zone(journal):
     journal.update(Profile(timezone="Asia/Tokyo"))  # UTC+9
     iv = Interview(id="x", company="Acme", role="R", feedback_by="2026-01-09",
                    starts_at=datetime(2026, 1, 5, 1, tzinfo=UTC))
-    # 2026-01-09 20:00 UTC is already 01-10 05:00 in Tokyo: 5 h late, not 4 h early
+    # 2026-01-09 20:00 UTC is already 01-10 05:00 in Tokyo: 5 h 1 min after 01-09 23:59
     ev = EmployerEvent(interview_id="x", kind="feedback", at=datetime(2026, 1, 9, 20, tzinfo=UTC))
     journal.add_many([iv, ev])
     r = employer_response_times(journal.frames(), as_of=AS_OF)
-    assert r["days_late"].iloc[0] == pytest.approx((5 * 3600 + 1) / 86400)
+    assert r["days_late"].iloc[0] == pytest.approx((5 * 60 + 1) / 1440)
 
 
 def test_summary_median_iqr_and_ghosting_share():
@@ -96,7 +96,7 @@ def _follow_up_case(journal, days_after_promise):
                    starts_at=datetime(2026, 1, 5, 10, tzinfo=UTC))
     records = [iv]
     if days_after_promise is not None:
-        sent = datetime(2026, 1, 9, 23, 59, 59, tzinfo=UTC) + timedelta(days=days_after_promise)
+        sent = datetime(2026, 1, 9, 23, 59, tzinfo=UTC) + timedelta(days=days_after_promise)
         records.append(Message(interview_id="f", kind="follow_up", recipient="Sam", body="...",
                                created_at=sent, sent_at=sent))
     journal.add_many(records)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from afterview_analysis.records import AfterviewError
 
-__all__ = ["AnalysisError", "as_of_timestamp", "table", "user_zone"]
+__all__ = ["AnalysisError", "as_of_timestamp", "local_date", "table", "user_zone"]
 
 
 class AnalysisError(AfterviewError, ValueError):
@@ -57,11 +57,14 @@ def user_zone(frames: Mapping[str, pd.DataFrame]) -> str:
 
 
 def end_of_local_day(days: pd.Series, zone: str) -> pd.Series:
-    """23:59:59 on each calendar date in ``zone``, as UTC (NaT stays NaT)."""
+    """rules.END_OF_DAY (23:59) on each calendar date in ``zone``, as UTC (NaT stays NaT)."""
     d = pd.to_datetime(days, errors="coerce")
     if getattr(d.dt, "tz", None) is not None:
         d = d.dt.tz_localize(None)
-    local = (d.dt.normalize() + pd.Timedelta(hours=23, minutes=59, seconds=59)).dt.tz_localize(
+    from afterview_analysis.rules import END_OF_DAY
+
+    at = pd.Timedelta(hours=END_OF_DAY.hour, minutes=END_OF_DAY.minute)
+    local = (d.dt.normalize() + at).dt.tz_localize(
         zone, ambiguous="NaT", nonexistent="shift_forward"
     )
     return local.dt.tz_convert("UTC")
@@ -75,3 +78,9 @@ def as_of_timestamp(as_of: Any = None) -> pd.Timestamp:
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
     return ts.tz_convert("UTC")
+
+
+def local_date(moments: pd.Series, zone: str) -> pd.Series:
+    """The calendar date (naive midnight) of each UTC moment in ``zone``."""
+    return pd.to_datetime(moments, utc=True).dt.tz_convert(zone).dt.tz_localize(None) \
+        .dt.normalize()

@@ -1,10 +1,11 @@
 """Playbook compliance: was each after-interview step done, and done on time?
 
-Due moments come from :data:`afterview_analysis.rules.DEADLINES` (anchor + offset):
-"end" is the interview's end, "end_of_day" 23:59:59 on the interview's day in the
-user's zone, "feedback_by" the end of the promised feedback date in the user's zone.
-The follow-up is due only when the employer had not answered by then, and only when a
-date was promised.
+Due moments are those of :func:`afterview_analysis.rules.due_at` (the agenda's), from
+:data:`~afterview_analysis.rules.DEADLINES`, computed for all interviews at once:
+"end" is the interview's end, "end_of_day" rules.END_OF_DAY on the local day the
+interview ended, "feedback_by" END_OF_DAY on the promised date (or the assumed one,
+rules.FEEDBACK_ASSUMED_AFTER after the interview) plus the offset in wall-clock days.
+The follow-up is "not needed" when the employer answered before it fell due.
 
 * :func:`step_deadlines` -- per interview and step: due, done, status.
 * :func:`playbook_compliance` -- per step (and period): share done on time, with n and
@@ -23,12 +24,17 @@ from afterview_analysis.analytics._frames import (
     AnalysisError,
     as_of_timestamp,
     end_of_local_day,
+    local_date,
     table,
     user_zone,
     utc,
 )
 from afterview_analysis.analytics._stats import wilson_interval
-from afterview_analysis.analytics.responses import _period, employer_response_times
+from afterview_analysis.analytics.responses import (
+    _period,
+    employer_response_times,
+    follow_up_due,
+)
 from afterview_analysis.records import Step
 from afterview_analysis.rules import DEADLINES
 
@@ -39,10 +45,7 @@ def _anchor(kind: str, times: pd.DataFrame, zone: str) -> pd.Series:
     if kind == "end":
         return times["ends_at"]
     if kind == "end_of_day":
-        local_day = times["starts_at"].dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
-        return end_of_local_day(local_day, zone)
-    if kind == "feedback_by":
-        return times["promised_at"]
+        return end_of_local_day(local_date(times["ends_at"], zone), zone)
     raise AnalysisError(f"rules.DEADLINES uses an anchor this analysis does not know: {kind!r}")
 
 
@@ -56,7 +59,7 @@ def step_deadlines(
     step was marked done, NaT if not or after ``as_of``), ``status``: "on time" (done by
     the due moment), "late", "missing" (due moment passed, not done), "open" (not due
     yet, not done), "not needed" (a follow-up when the employer answered before it fell
-    due). Interviews without a promised date get no follow-up row.
+    due).
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> d = step_deadlines(tiny_frames(), as_of="2026-04-01")
@@ -78,12 +81,13 @@ def step_deadlines(
     done = done.sort_values("done_at").drop_duplicates(["interview_id", "step"])
     parts = []
     for step, (anchor, offset) in DEADLINES.items():
-        due = _anchor(anchor, times, zone) + offset
+        if anchor == "feedback_by":  # wall-clock days in the user's zone, as rules.due_at
+            due = follow_up_due(times, zone, offset)
+        else:
+            due = _anchor(anchor, times, zone) + offset
         part = pd.DataFrame({"interview_id": times["interview_id"], "starts_at":
                              times["starts_at"], "step": step.value, "due_at": due,
                              "first_response_at": times["first_response_at"]})
-        if anchor == "feedback_by":
-            part = part[part["due_at"].notna()]
         parts.append(part)
     cols = ["interview_id", "starts_at", "step", "due_at", "done_at", "status"]
     if not any(len(p) for p in parts):

@@ -30,13 +30,19 @@ from afterview_analysis.analytics._frames import (
     AnalysisError,
     as_of_timestamp,
     end_of_local_day,
+    local_date,
     table,
     user_zone,
     utc,
 )
 from afterview_analysis.analytics._stats import wilson_interval
 from afterview_analysis.records import Step
-from afterview_analysis.rules import FOLLOW_UP_AFTER, INFO_REPLY_WITHIN, THANK_YOU_WITHIN
+from afterview_analysis.rules import (
+    FEEDBACK_ASSUMED_AFTER,
+    FOLLOW_UP_AFTER,
+    INFO_REPLY_WITHIN,
+    THANK_YOU_WITHIN,
+)
 
 __all__ = [
     "FOLLOW_UP_TOLERANCE",
@@ -91,6 +97,15 @@ def _first_by_interview(df: pd.DataFrame, when: str, value: str | None = None) -
                              [when] + ([value] if value else [])}, index=index)
     first = df.sort_values(when, kind="stable").drop_duplicates("interview_id")
     return first.set_index("interview_id")[[when] + ([value] if value else [])]
+
+
+def follow_up_due(times: pd.DataFrame, zone: str, offset=FOLLOW_UP_AFTER) -> pd.Series:
+    """When the follow-up falls due, as :func:`afterview_analysis.rules.due_at` has it:
+    END_OF_DAY in ``zone`` on (the promised date, or the interview's local day plus
+    FEEDBACK_ASSUMED_AFTER when none was given) + ``offset`` wall-clock days."""
+    promised = pd.to_datetime(times["feedback_by"]).fillna(
+        local_date(times["ends_at"], zone) + FEEDBACK_ASSUMED_AFTER)
+    return end_of_local_day(promised + offset, zone)
 
 
 def employer_response_times(
@@ -250,7 +265,8 @@ def own_response_times(
     (not due yet); for follow-ups also "too early" (more than
     :data:`FOLLOW_UP_TOLERANCE` before the due moment) and "not needed" (the employer
     answered before it fell due). A follow-up within the tolerance after the due moment
-    is "on time". Interviews without a promised date get no follow-up row. Pass
+    is "on time". Without a promised date, the follow-up clock assumes one
+    ``rules.FEEDBACK_ASSUMED_AFTER`` after the interview's day, as the agenda does. Pass
     ``employer`` to reuse an :func:`employer_response_times` result for the same ``as_of``.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
@@ -302,9 +318,8 @@ def own_response_times(
     info = info.assign(kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
     parts.append(info)
 
-    # follow-up: FOLLOW_UP_AFTER the promised date, unless they answered before
-    fu = emp[emp["promised_at"].notna()]
-    fu = fu.assign(kind="follow_up", anchor_at=fu["promised_at"] + FOLLOW_UP_AFTER)
+    # follow-up: FOLLOW_UP_AFTER the promised (or assumed) date, unless they answered before
+    fu = emp.assign(kind="follow_up", anchor_at=follow_up_due(emp, user_zone(frames)))
     fu = fu.assign(due_at=fu["anchor_at"] + FOLLOW_UP_TOLERANCE)
     fu_sent = _first_sent(msgs, _steps_done(frames, Step.FOLLOW_UP), "follow_up", now)
     fu = fu.join(fu_sent, on="interview_id")
