@@ -194,6 +194,8 @@ class InterviewFormView:
         self.interviewer_rows: list[InterviewerRowView] = []
         self.question_rows: list[QuestionRowView] = []
         self._loading = False
+        self._shown: InterviewFormState | None = None  # what was last loaded or saved
+        self._pending_pick: str | None = None
         self._build()
         self.events = EmployerEventsView(self)
         self.widget = css(ipw.VBox([*self._sections(), self.events.widget]), "av-interview-form")
@@ -400,11 +402,11 @@ class InterviewFormView:
         self.show_steps()
         self.events.show_events()
         self._shown = copy.deepcopy(self.read_state())
-        self._pending_pick: str | None = None
+        self._pending_pick = None
 
     def has_unsaved_edits(self) -> bool:
         """True when the form differs from what was last loaded or saved."""
-        return self.read_state() != self._shown
+        return self._shown is not None and self.read_state() != self._shown
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message next to its field; every other slot emptied."""
