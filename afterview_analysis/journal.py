@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -255,7 +256,7 @@ class Journal:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._refuse_unknown()  # before WAL mode, which would rewrite the file header
             if not memory:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
         except JournalError:
@@ -308,14 +309,33 @@ class Journal:
 
     def _refuse_unknown(self) -> None:
         """Refuse a newer journal or someone else's SQLite file, without writing to it."""
-        found = self.version
+        # One statement, one snapshot: read apart, another process creating the journal at
+        # the same moment could commit in between (version 0 read, then its tables seen).
+        found, tables = self.conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT count(*) FROM sqlite_master WHERE type = 'table')"
+        ).fetchone()
         if found > SCHEMA_VERSION:
             raise JournalError(
                 f"{self.path} was written by a newer afterview (schema version {found}; "
                 f"this one knows up to {SCHEMA_VERSION}); it was left untouched"
             )
-        if found == 0 and self._has_foreign_tables():
+        if found == 0 and tables > 0:
             raise JournalError(f"{self.path} is an SQLite file but not an afterview journal")
+
+    def _use_wal(self) -> None:
+        """Switch to WAL mode. SQLite answers "database is locked" at once, without its busy
+        handler, while another process holds the file (two notebooks creating the journal
+        together), so wait here, up to the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     def _migrate(self) -> None:
         self._refuse_unknown()

@@ -88,3 +88,37 @@ def test_four_processes_save_1000_interviews_at_once(tmp_path):
         assert half == 0
     print(f"\n{WRITERS} writers x {EACH} interviews in {elapsed:.1f} s "
           f"({WRITERS * EACH / elapsed:.0f} interviews/s, each with {QUESTIONS} questions)")
+
+
+OPENER = r"""
+import sys
+sys.stdin.readline()
+from afterview_analysis.journal import Journal
+Journal(sys.argv[1]).close()
+"""
+
+
+def test_processes_creating_the_same_new_journal_at_once_all_succeed(tmp_path):
+    """Two notebooks started together on a fresh clone both create data/journal.sqlite.
+
+    This once failed about one time in ten: "database is locked" from the switch to WAL
+    mode (SQLite does not wait for it), and "not an afterview journal" from reading the
+    version and the table list in two snapshots while another process created them.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    failures = []
+    for round_ in range(25):
+        path = tmp_path / f"fresh-{round_}.sqlite"
+        openers = [subprocess.Popen([sys.executable, "-c", OPENER, str(path)],
+                                    stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                   for _ in range(4)]
+        for p in openers:
+            p.stdin.write(b"go\n")
+            p.stdin.flush()
+        for p in openers:
+            _, err = p.communicate(timeout=60)
+            if p.returncode:
+                failures.append(err.decode().strip().splitlines()[-1])
+        with Journal(path, create=False) as j:
+            assert j.version == SCHEMA_VERSION and j.counts()["skills"] == 6
+    assert failures == []
