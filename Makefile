@@ -7,6 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 APP_PORT ?= 8866
+# The journal the workbook opens; `make lab JOURNAL=data/demo.sqlite` to look at the demo.
+JOURNAL ?= data/journal.sqlite
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup lab app test test-fast lint bench demo clean
 
@@ -28,11 +32,17 @@ data/demo.sqlite: | $(STAMP)
 demo: data/demo.sqlite
 
 lab: setup data/journal.sqlite data/demo.sqlite
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.root_dir=notebooks
+	$(BIN)/afterview init --journal $(JOURNAL)
+	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+# Reflect and Messages as a standalone web app (Voila: widgets and pictures, code hidden).
+# The start page lists only those two; the form to log an interview lives in `make lab`.
+APP_HIDE := ["__pycache__", "*.pyc", "*.pyo", "*~", "0-*", "1-*"]
 
 app: setup data/journal.sqlite data/demo.sqlite
-	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
+	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+		--ContentsManager.hide_globs='$(APP_HIDE)'
 
 lint: setup
 	$(BIN)/ruff check .
