@@ -356,10 +356,6 @@ class Journal:
                         self._insert(Skill(id=slug, name=name, position=position))
                 conn.execute(f"PRAGMA user_version = {version}")
 
-    def _has_foreign_tables(self) -> bool:
-        row = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-        return row.fetchone()[0] > 0
-
     def backup(self, target: str | os.PathLike[str]) -> Path:
         """Copy the whole journal, consistently, to ``target`` (SQLite's online backup)."""
         target = Path(target)
