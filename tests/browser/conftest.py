@@ -328,10 +328,11 @@ _RUN_STATE_JS = """
 
 
 _KERNEL_READY_JS = """
-() => {
+(name) => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   const widget = window.jupyterapp.shell.currentWidget;
   if (!panel || !widget || !widget.sessionContext) return false;
+  if (!widget.context || widget.context.path !== name) return false;
   const ctx = widget.sessionContext;
   return !!(ctx.session && ctx.session.kernel) && ctx.kernelDisplayStatus === 'idle'
     && !document.querySelector('.jp-Dialog');
@@ -350,14 +351,16 @@ class LabNotebook:
 
         A "Select Kernel" dialog may appear on first open: accept the preferred kernel.
         """
-        self.page.goto(f"{self.lab.url}/lab/tree/{self.name}")
+        # A workspace of its own: Lab restores no other notebook, so "run all" can only
+        # address this one.
+        self.page.goto(f"{self.lab.url}/lab/workspaces/{Path(self.name).stem}/tree/{self.name}")
         self.page.wait_for_selector(".jp-NotebookPanel", timeout=timeout * 1000)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             accept = self.page.locator(".jp-Dialog .jp-mod-accept")
             if accept.count():
                 accept.first.click()
-            elif self.page.evaluate(_KERNEL_READY_JS):
+            elif self.page.evaluate(_KERNEL_READY_JS, self.name):
                 return self
             time.sleep(0.25)
         shoot(self.page, f"lab-{Path(self.name).stem}-no-kernel")
@@ -365,6 +368,10 @@ class LabNotebook:
 
     def command(self, name: str) -> None:
         """Start a Lab command without waiting for it (its promise can wait on a dialog)."""
+        current = self.page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget?.context?.path ?? null"
+        )
+        assert current == self.name, f"Lab's current document is {current}, not {self.name}"
         self.page.evaluate("(name) => { window.jupyterapp.commands.execute(name); }", name)
 
     def run_all(self, timeout: float = 120) -> LabNotebook:
@@ -382,6 +389,16 @@ class LabNotebook:
             shoot(self.page, f"lab-{Path(self.name).stem}-error")
             pytest.fail(f"{self.name}: a cell raised in JupyterLab:\n{state}", pytrace=False)
         return self
+
+    def kernel_errors(self) -> str:
+        """Tracebacks the kernel raised in widget callbacks (Lab's log console), or ""."""
+        self.command("logconsole:open")
+        console = self.page.locator(".jp-LogConsolePanel")
+        console.wait_for(state="attached")
+        time.sleep(0.5)  # let the console render what it has collected
+        text = console.inner_text()
+        marker = text.find("Traceback")
+        return "" if marker < 0 else text[max(0, marker - 200):][:4000]
 
     def widget(self, css_class: str, inner: str = ""):
         """The first rendered widget carrying ``css_class`` (an av-... hook), or its child."""
