@@ -26,8 +26,10 @@ pandas is imported only by :meth:`Journal.frames`, so the CLI's quick commands s
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -230,6 +232,17 @@ class InterviewLog:
 # --------------------------------------------------------------------------- the journal
 
 
+def _serialised(method):
+    """Run a reading method while holding the journal's lock (see ``Journal.__init__``)."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class Journal:
     """An open journal file. Use as a context manager, or call :meth:`close`.
 
@@ -248,8 +261,14 @@ class Journal:
                 raise JournalError(f"{self.path} is a folder, not a journal file")
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            # Widget callbacks may run on ipykernel's comm thread, not the thread that opened
+            # the journal: allow that, and let one thread at a time use the connection.
+            self._lock = threading.RLock()
             self.conn = sqlite3.connect(
-                str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                str(self.path),
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
             )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -293,17 +312,18 @@ class Journal:
         the busy timeout) instead of failing half-way with "database is locked".
         Nested use joins the outer transaction.
         """
-        if self.conn.in_transaction:
-            yield self.conn
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
 
     # ---- schema
 
@@ -445,6 +465,7 @@ class Journal:
             if cur.rowcount == 0:
                 raise JournalError(f"no {kind.__table__} row with id {record_id!r}")
 
+    @_serialised
     def get(self, kind: type[R], record_id: str) -> R:
         """The record of type ``kind`` with this id; JournalError if there is none."""
         row = self.conn.execute(
@@ -454,6 +475,7 @@ class Journal:
             raise JournalError(f"no {kind.__table__} row with id {record_id!r}")
         return kind.from_row(dict(row))  # type: ignore[return-value]
 
+    @_serialised
     def find(self, kind: type[R], /, order_by: str = "rowid", **where: Any) -> list[R]:
         """Every record of type ``kind`` whose columns equal ``where`` (all when empty)."""
         columns = kind.columns()
@@ -513,6 +535,7 @@ class Journal:
                     self._run("add", kind.__table__, lambda item=item: self._insert(item))
         return self.load_interview(interview.id)
 
+    @_serialised
     def load_interview(self, interview_id: str) -> InterviewLog:
         """The interview and everything logged on its form."""
         return InterviewLog(
@@ -532,6 +555,7 @@ class Journal:
 
     # ---- whole-journal views
 
+    @_serialised
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {
@@ -544,6 +568,7 @@ class Journal:
         counts = self.counts()
         return all(n == 0 for table, n in counts.items() if table not in ("skills", "profile"))
 
+    @_serialised
     def check(self) -> list[str]:
         """SQLite's integrity and foreign-key checks; an empty list means all is well."""
         problems = [
@@ -555,6 +580,7 @@ class Journal:
             problems.append(f"{table} row {rowid} points to a missing {parent} row")
         return problems
 
+    @_serialised
     def rows(self, table: str) -> list[dict[str, Any]]:
         """Every stored row of ``table`` as plain dicts, in the order written (for export)."""
         if table not in RECORD_TYPES:
@@ -563,6 +589,7 @@ class Journal:
         cur = self.conn.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")
         return [dict(row) for row in cur]
 
+    @_serialised
     def frame(self, table: str) -> pd.DataFrame:
         """One table as a tidy DataFrame (see :meth:`frames`)."""
         import pandas as pd

@@ -410,3 +410,23 @@ def test_find_can_filter_on_a_field_called_kind(journal):
     journal.add(EmployerEvent(interview_id=iv.id, kind="feedback", at=T0 + timedelta(days=3)))
     assert [e.kind for e in journal.find(EmployerEvent, kind="offer")] == ["offer"]
     assert [e.kind for e in journal.find(EmployerEvent, order_by="at")] == ["feedback", "offer"]
+
+
+def test_a_journal_opened_in_one_thread_works_from_another(journal_file):
+    # ipykernel may run widget callbacks on its comm thread; a Save there must work.
+    import threading
+
+    iv = make_interview()
+    errors: list[BaseException] = []
+
+    def save_elsewhere():
+        try:
+            journal_file.save_interview(iv, **children_of(iv))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=save_elsewhere)
+    worker.start()
+    worker.join()
+    assert errors == []
+    assert journal_file.load_interview(iv.id).interview == iv
