@@ -38,11 +38,12 @@ lab: setup data/journal.sqlite data/demo.sqlite
 
 # Reflect and Messages as a standalone web app (Voila: widgets and pictures, code hidden).
 # The start page lists only those two; the form to log an interview lives in `make lab`.
-APP_HIDE := ["__pycache__", "*.pyc", "*.pyo", "*~", "0-*", "1-*"]
+# (a list option is given once per item: a JSON list in one flag is silently ignored)
+APP_HIDE := $(foreach g,__pycache__ *.pyc *.pyo *~ 0-* 1-*,--ContentsManager.hide_globs='$(g)')
 
 app: setup data/journal.sqlite data/demo.sqlite
-	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
-		--ContentsManager.hide_globs='$(APP_HIDE)'
+	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/voila notebooks --no-browser \
+		--Voila.ip=127.0.0.1 --port=$(APP_PORT) $(APP_HIDE)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -219,7 +219,7 @@ def app(workspace, tmp_path_factory) -> Iterator[Server]:
     journal = copy_journal(workspace / "journal.sqlite", root / "journal.sqlite")
     env = _environment(root, journal)
     cmd = [
-        make, "--no-print-directory", "-C", str(ROOT), f"APP_PORT={port}",
+        make, "--no-print-directory", "-C", str(ROOT), f"APP_PORT={port}", f"JOURNAL={journal}",
         "-o", ".venv/.installed", "-o", "data/journal.sqlite", "-o", "data/demo.sqlite", "app",
     ]  # fmt: skip
     process = _launch("app", cmd, cwd=ROOT, env=env, log=root / "voila.log")
