@@ -392,8 +392,9 @@ class LabNotebook:
 
     def kernel_errors(self) -> str:
         """Tracebacks the kernel raised in widget callbacks (Lab's log console), or ""."""
-        self.command("logconsole:open")
         console = self.page.locator(".jp-LogConsolePanel")
+        if console.count() == 0:  # the command toggles: a restored workspace may have it open
+            self.command("logconsole:open")
         console.wait_for(state="attached")
         time.sleep(0.5)  # let the console render what it has collected
         text = console.inner_text()

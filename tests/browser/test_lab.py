@@ -174,12 +174,6 @@ def test_messages_drafts_a_thank_you_naming_the_interviewer_in_lab(page, lab):
     assert page.dialogs == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: picking another recipient in the browser raises in the kernel "
-    "(sqlite3.ProgrammingError: the journal's connection is used from ipykernel's comm "
-    "thread), so the draft keeps the first interviewer",
-)
 def test_messages_redrafts_for_another_recipient_in_lab(page, lab):
     """Choosing another interviewer in "To" rewrites the thank-you draft for them."""
     label, names = _interview_with_interviewers(lab.journal)
