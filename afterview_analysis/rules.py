@@ -113,8 +113,9 @@ STEP_TITLES: dict[str, str] = {
 }
 _ORDER = {name: i for i, name in enumerate(STEP_TITLES)}
 
-# Messages that, once sent, count as the step done.
-_MESSAGE_STEP = {
+#: Messages that, once sent, count as the step done (a sent heads-up counts for
+#: contact_references too). The compliance analysis uses the same table.
+MESSAGE_STEP = {
     MessageKind.THANK_YOU: Step.THANK_YOU,
     MessageKind.FOLLOW_UP: Step.FOLLOW_UP,
     MessageKind.REFERENCE_HEADS_UP: Step.CONTACT_REFERENCES,
@@ -273,8 +274,8 @@ def steps_for(
             mark(s.step, s.done_at)
     sent = [m for m in messages if m.interview_id == iid and past(m.sent_at)]
     for m in sent:
-        if m.kind in _MESSAGE_STEP:
-            mark(_MESSAGE_STEP[m.kind], m.sent_at)
+        if m.kind in MESSAGE_STEP:
+            mark(MESSAGE_STEP[m.kind], m.sent_at)
     for h in heads_ups:
         if h.interview_id == iid:
             mark(Step.CONTACT_REFERENCES, h.sent_at)

@@ -91,3 +91,28 @@ def test_empty_journal(journal):
     c = playbook_compliance(journal.frames())
     assert c["step"].tolist() == [s.value for s in Step] and (c["due"] == 0).all()
     assert step_deadlines(journal.frames()).empty
+
+
+def test_done_counts_as_the_agenda_counts_it(journal):
+    """A thank-you marked sent (never ticked) and a heads-up sent are done in both places."""
+    from datetime import timedelta
+
+    from afterview_analysis.records import HeadsUp, Message, Reference
+    from afterview_analysis.rules import steps_for
+
+    iv = Interview(id="m", company="A", role="R", starts_at=datetime(2026, 1, 5, 9, tzinfo=UTC))
+    ref = Reference(name="Ruth")
+    thanks = Message(interview_id="m", kind="thank_you", recipient="Maya", body="Thanks",
+                     created_at=iv.ends_at, sent_at=iv.ends_at + timedelta(hours=60))
+    heads = HeadsUp(interview_id="m", reference_id=ref.id, sent_at=iv.ends_at + timedelta(hours=2))
+    for record in (iv, ref, thanks, heads):
+        journal.add(record)
+    now = datetime(2026, 4, 1, tzinfo=UTC)
+    d = step_deadlines(journal.frames(), as_of=now).set_index("step")
+    assert d.loc["thank_you", "status"] == "late"  # sent after 48 h
+    assert d.loc["thank_you", "done_at"] == pd.Timestamp(thanks.sent_at)
+    assert d.loc["contact_references", "status"] == "on time"
+    agenda = {i.step: i for i in steps_for(iv, [], [], [thanks], "UTC", now=now,
+                                           heads_ups=[heads])}
+    assert agenda[Step.THANK_YOU].done_at == thanks.sent_at
+    assert agenda[Step.CONTACT_REFERENCES].done_at == heads.sent_at

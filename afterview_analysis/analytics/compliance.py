@@ -7,6 +7,9 @@ interview ended, "feedback_by" END_OF_DAY on the promised date (or the assumed o
 rules.FEEDBACK_ASSUMED_AFTER after the interview) plus the offset in wall-clock days.
 The follow-up is "not needed" when the employer answered before it fell due.
 
+A step counts as done as the agenda counts it: ticked on the form, or the matching message
+(thank-you, follow-up, heads-up) marked sent, or a reference's heads-up sent.
+
 * :func:`step_deadlines` -- per interview and step: due, done, status.
 * :func:`playbook_compliance` -- per step (and period): share done on time, with n and
   a 95 % Wilson interval.
@@ -36,7 +39,7 @@ from afterview_analysis.analytics.responses import (
     follow_up_due,
 )
 from afterview_analysis.records import Step
-from afterview_analysis.rules import DEADLINES
+from afterview_analysis.rules import DEADLINES, MESSAGE_STEP
 
 __all__ = ["playbook_compliance", "step_deadlines"]
 
@@ -47,6 +50,32 @@ def _anchor(kind: str, times: pd.DataFrame, zone: str) -> pd.Series:
     if kind == "end_of_day":
         return end_of_local_day(local_date(times["ends_at"], zone), zone)
     raise AnalysisError(f"rules.DEADLINES uses an anchor this analysis does not know: {kind!r}")
+
+
+def _done_moments(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every moment a step counted as done, as the agenda counts it (rules.steps_for):
+    ticked on the form, or the matching message sent (rules.MESSAGE_STEP), or a
+    reference's heads-up sent. Columns: interview_id, step, done_at (UTC)."""
+    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
+    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
+    heads = table(frames, "heads_ups", ["interview_id", "sent_at"])
+    kinds = {kind.value: step.value for kind, step in MESSAGE_STEP.items()}
+    msg = msg[msg["kind"].astype("str").isin(list(kinds)) & msg["interview_id"].notna()]
+    parts = [
+        (st["interview_id"], st["step"].astype("str"), st["done_at"]),
+        (msg["interview_id"], msg["kind"].astype("str").map(kinds), msg["sent_at"]),
+        (heads["interview_id"], pd.Series(Step.CONTACT_REFERENCES.value, index=heads.index),
+         heads["sent_at"]),
+    ]
+    done = pd.concat(
+        [pd.DataFrame({"interview_id": i.astype("str").to_numpy(),
+                       "step": s.astype("str").to_numpy(),
+                       "done_at": pd.to_datetime(utc(t), utc=True).to_numpy()})
+         for i, s, t in parts],
+        ignore_index=True,
+    )
+    done["done_at"] = pd.to_datetime(done["done_at"], utc=True)
+    return done
 
 
 def step_deadlines(
@@ -72,11 +101,7 @@ def step_deadlines(
     iv = table(frames, "interviews", ["id", "starts_at"])
     starts = pd.Series(utc(iv["starts_at"]).to_numpy(), index=iv["id"].astype("str").to_numpy())
     times = times.assign(starts_at=pd.to_datetime(times["interview_id"].map(starts), utc=True))
-    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
-    done = pd.DataFrame({"interview_id": st["interview_id"].astype("str").to_numpy(),
-                         "step": st["step"].astype("str").to_numpy(),
-                         "done_at": utc(st["done_at"]).to_numpy()})
-    done["done_at"] = pd.to_datetime(done["done_at"], utc=True)
+    done = _done_moments(frames)
     done = done[done["done_at"].notna() & (done["done_at"] <= now)]
     done = done.sort_values("done_at").drop_duplicates(["interview_id", "step"])
     parts = []
