@@ -183,6 +183,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # on them, or on 5,000 digits), short enough to convert.
 _INT_TEXT = re.compile(r"\s*[+-]?[0-9]{1,18}\s*")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+# The same characters as _CONTROL, _SURROGATE (and _LINE_BREAK), in one pass (bulk checks).
+_MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SINGLE_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\r\n\u2028\u2029\x85]")
 
 
 class Check:
@@ -251,18 +254,20 @@ class Text(Check):
         present = [v for v in values if v is not None]
         if len(present) < len(values) and self.required:
             return None
+        if not present:
+            return values
         if not all(type(v) is str for v in present):
             return None
-        if not all(map(str.strip, present)):  # empty or blank values: the long way
+        lengths = list(map(len, present))
+        if min(lengths) == 0 or max(lengths) > self.max_len:  # empty or too long: long way
             return None
-        if self.single_line and list(map(str.strip, present)) != present:
+        if any(map(str.isspace, present)):  # blank values become None: the long way
             return None
         joined = " ".join(present)
-        if _CONTROL.search(joined) or _SURROGATE.search(joined):
+        bad = _SINGLE_LINE_BAD if self.single_line else _MULTI_LINE_BAD
+        if bad.search(joined):
             return None
-        if self.single_line and _LINE_BREAK.search(joined):
-            return None
-        if present and max(map(len, present)) > self.max_len:
+        if self.single_line and list(map(str.strip, present)) != present:
             return None
         return values
 
@@ -576,12 +581,18 @@ class Record:
         """
         rows = list(rows)
         checks = cls.checks()
-        keys = checks.keys()
-        if not all(type(row) is dict and row.keys() == keys for row in rows):
+        # Plain dicts with exactly the record's columns take the fast path (equal sizes
+        # and every column present mean the same key set); anything else, row by row.
+        plain = set(map(type, rows)) <= {dict} and set(map(len, rows)) <= {len(checks)}
+        try:
+            extracted = {name: [row[name] for row in rows] for name in checks} if plain else {}
+        except KeyError:
+            plain = False
+        if not plain:
             return [cls._row_tuple(number, row) for number, row in enumerate(rows, start=1)]
         columns: dict[str, list[Any]] = {}
         for name, check in checks.items():
-            values = [row[name] for row in rows]
+            values = extracted[name]
             try:
                 canonical = check.column(values)
             except _InvalidError:
