@@ -221,3 +221,32 @@ def test_hostile_text_round_trips_through_the_form(tmp_path, payload):
         after = j.load_interview(interview_id)
         assert after.interview.notes == before.interview.notes == payload
         assert after.questions[0].answer == payload
+
+
+PROFILE_BAD = {
+    "email": st.sampled_from(["ada@", "ada", "ada@example", "a b@example.org", "@x.org"]),
+    "phone": st.sampled_from(["call me", "12", "+49 (30) <script>"]),
+    "timezone": st.sampled_from(["Mars/Olympus", "GMT+25", "../etc/passwd", "Europe/"]),
+    "linkedin": st.sampled_from(["linkedin.com/in/ada", "javascript:alert(1)", "ftp://x.org"]),
+    "website": st.sampled_from(["data:text/html,<script>1</script>", "http://", "ada.dev"]),
+}
+
+
+@pytest.mark.slow
+@given(data=st.data())
+def test_bad_profile_input_writes_nothing_and_keeps_the_typing(tmp_path_factory, data):
+    with Journal(tmp_path_factory.mktemp("profile") / "j.sqlite") as j:
+        before = export_json(j)
+        view = ProfileFormView(j)
+        view.fields["name"].value = "Ada"
+        chosen = data.draw(st.lists(st.sampled_from(sorted(PROFILE_BAD)), min_size=1,
+                                    max_size=3, unique=True))
+        typed = {name: data.draw(PROFILE_BAD[name]) for name in chosen}
+        for name, value in typed.items():
+            view.fields[name].value = value
+        view.save_button.click()
+        assert export_json(j) == before
+        for name, value in typed.items():
+            assert view.fields[name].value == value
+            assert view.errors[name].value, f"no error shown next to {name}"
+        assert live_markup(view) == []
