@@ -36,6 +36,7 @@ from afterview_analysis.records import (
 from afterview_analysis.widgets import InterviewFormView, MessagesView, ReflectView
 from afterview_analysis.widgets.profile import ProfileFormView
 from tests.hostile import XSS_PAYLOADS
+from tests.views import walk
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 
@@ -68,12 +69,6 @@ class MarkupAudit(HTMLParser):
                     self.problems.append(f"<{tag} {name}={value!r}>")
             if name == "style" and "url(" in (value or "").lower():
                 self.problems.append(f"<{tag} style={value!r}>")
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
 
 
 def live_markup(view) -> list[str]:

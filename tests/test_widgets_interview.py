@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import ipywidgets as ipw
 import pytest
 
 from afterview_analysis.demo import load_demo
@@ -21,6 +20,7 @@ from afterview_analysis.records import (
     Step,
 )
 from afterview_analysis.widgets import InterviewFormView
+from tests.views import classes, html_values
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -32,20 +32,6 @@ def journal(tmp_path):
     j.update(Profile(name="Ada", timezone="Europe/Berlin"))
     yield j
     j.close()
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def html_values(view):
-    return [w.value for w in walk(view.widget) if isinstance(w, ipw.HTML)]
-
-
-def classes(view):
-    return {c for w in walk(view.widget) for c in getattr(w, "_dom_classes", ())}
 
 
 def fill_new(view, *, company="Acme", n_questions=3):

@@ -6,26 +6,16 @@ import base64
 import re
 from datetime import UTC, date, datetime
 
-import ipywidgets as ipw
 import pytest
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Message, Profile, Reference, Step
 from afterview_analysis.widgets import InterviewFormView
 from afterview_analysis.widgets.messages import MessagesView
+from tests.views import html_values
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def html_values(view):
-    return [w.value for w in walk(view.widget) if isinstance(w, ipw.HTML)]
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ import pytest
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.widgets import InterviewFormView, ProfileFormView
+from tests.views import walk
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
 
 
 @pytest.fixture

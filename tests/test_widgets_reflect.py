@@ -13,16 +13,11 @@ from afterview_analysis.journal import Journal
 from afterview_analysis.records import Profile
 from afterview_analysis.widgets import InterviewFormView
 from afterview_analysis.widgets.reflect import ReflectView
+from tests.views import walk
 
 AFTER_DEMO = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n"
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
 
 
 def rows(table_html):
