@@ -142,7 +142,8 @@ class MessagesView:
                                           value="warm", style=s), "av-msg-tone")
         self.form = css(ipw.ToggleButtons(description="Form", options=list(drafting.FORMS),
                                           value="email", style=s), "av-msg-form")
-        self.draft_button = css(ipw.Button(description="Write a fresh draft", icon="pencil"),
+        self.draft_button = css(ipw.Button(description="Write a fresh draft", icon="pencil",
+                                           layout=ipw.Layout(width="auto")),
                                 "av-msg-draft")
         self.fields = {
             "recipient_email": css(ipw.Text(description="Email", style=s, layout=wide),
