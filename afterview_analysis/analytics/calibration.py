@@ -67,7 +67,7 @@ def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     self_score = ids.map(q_mean).astype(float).fillna(ids.map(s_mean).astype(float))
     out = pd.DataFrame({
         "interview_id": ids.to_numpy(),
-        "starts_at": iv["starts_at"].to_numpy(),
+        "starts_at": iv["starts_at"].array,
         "outcome": outcome.to_numpy(),
         "predicted": pd.to_numeric(iv["predicted_chance"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan) / 100.0,

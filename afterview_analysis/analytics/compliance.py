@@ -70,7 +70,7 @@ def _done_moments(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     done = pd.concat(
         [pd.DataFrame({"interview_id": i.astype("str").to_numpy(),
                        "step": s.astype("str").to_numpy(),
-                       "done_at": pd.to_datetime(utc(t), utc=True).to_numpy()})
+                       "done_at": pd.to_datetime(utc(t), utc=True).array})
          for i, s, t in parts],
         ignore_index=True,
     )
@@ -99,8 +99,9 @@ def step_deadlines(
     zone = user_zone(frames)
     times = employer_response_times(frames, now) if employer is None else employer
     iv = table(frames, "interviews", ["id", "starts_at"])
-    starts = pd.Series(utc(iv["starts_at"]).to_numpy(), index=iv["id"].astype("str").to_numpy())
-    times = times.assign(starts_at=pd.to_datetime(times["interview_id"].map(starts), utc=True))
+    starts = pd.Series(utc(iv["starts_at"]).array, index=iv["id"].astype("str").to_numpy())
+    times = times.assign(
+        starts_at=starts.reindex(times["interview_id"].astype("str").to_numpy()).array)
     done = _done_moments(frames)
     done = done[done["done_at"].notna() & (done["done_at"] <= now)]
     done = done.sort_values("done_at").drop_duplicates(["interview_id", "step"])

@@ -82,8 +82,8 @@ def _interviews(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             "company": iv["company"].astype("str").to_numpy(),
             "stage": iv["stage"].astype("str").to_numpy(),
             "outcome": iv["outcome"].astype("str").to_numpy(),
-            "starts_at": starts.to_numpy(),
-            "ends_at": ends.to_numpy(),
+            "starts_at": starts.array,
+            "ends_at": ends.array,
             "feedback_by": pd.to_datetime(iv["feedback_by"], errors="coerce").to_numpy(),
         }
     ).astype({"starts_at": "datetime64[us, UTC]", "ends_at": "datetime64[us, UTC]"})
@@ -136,7 +136,7 @@ def employer_response_times(
     ev = pd.DataFrame(
         {
             "interview_id": ev["interview_id"].astype("str").to_numpy(),
-            "at": utc(ev["at"]).to_numpy(),
+            "at": utc(ev["at"]).array,
             "kind": ev["kind"].astype("str").to_numpy(),
         }
     )
@@ -226,7 +226,7 @@ def _sent_messages(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         {
             "interview_id": msg["interview_id"].astype("str").to_numpy(),
             "kind": msg["kind"].astype("str").to_numpy(),
-            "sent_at": utc(msg["sent_at"]).to_numpy(),
+            "sent_at": utc(msg["sent_at"]).array,
             "reply_to": reply_to.astype("str").to_numpy(),
         }
     )
@@ -238,7 +238,7 @@ def _steps_done(frames: Mapping[str, pd.DataFrame], step: Step) -> pd.DataFrame:
     st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
     part = st[st["step"].astype("str") == step.value]
     out = pd.DataFrame({"interview_id": part["interview_id"].astype("str").to_numpy(),
-                        "sent_at": utc(part["done_at"]).to_numpy()})
+                        "sent_at": utc(part["done_at"]).array})
     out["sent_at"] = pd.to_datetime(out["sent_at"], utc=True)
     return out[out["sent_at"].notna()]
 
@@ -295,7 +295,7 @@ def own_response_times(
     req = pd.DataFrame({"event_id": ev_ids.to_numpy(),
                         "interview_id": ev["interview_id"].astype("str").to_numpy(),
                         "kind": ev["kind"].astype("str").to_numpy(),
-                        "anchor_at": utc(ev["at"]).to_numpy()})
+                        "anchor_at": utc(ev["at"]).array})
     req["anchor_at"] = pd.to_datetime(req["anchor_at"], utc=True)
     req = req[(req["kind"] == "info_request") & (req["anchor_at"] <= now)]
     replies = msgs[(msgs["kind"] == "info_reply") & (msgs["sent_at"] <= now)]
@@ -428,12 +428,12 @@ def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.D
     """
     q = table(frames, "questions", ["interview_id", "category", "minutes"])
     iv = table(frames, "interviews", ["id", "starts_at"])
-    when = pd.Series(utc(iv["starts_at"]).to_numpy(), index=iv["id"].astype("str").to_numpy())
+    when = pd.Series(utc(iv["starts_at"]).array, index=iv["id"].astype("str").to_numpy())
     df = pd.DataFrame({
         "category": q["category"].astype("str").to_numpy(),
         "minutes": pd.to_numeric(q["minutes"], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan),
-        "at": q["interview_id"].astype("str").map(when).to_numpy(),
+        "at": when.reindex(q["interview_id"].astype("str").to_numpy()).array,
     }).dropna()
     cols = ["category", "period", "n", "median", "q1", "q3"]
     if df.empty:
