@@ -75,9 +75,11 @@ def export_json(journal: Journal) -> str:
     return json.dumps(journal_dict(journal), indent=2, ensure_ascii=False) + "\n"
 
 
-def parse_json(data: str | bytes) -> dict[str, list[tuple[Any, ...]]]:
-    """Read an export and validate every row; returns validated row tuples per table
-    (column order of each record type), parents first."""
+def read_json(data: str | bytes) -> dict[str, list[dict[str, Any]]]:
+    """Read an export and check its shape; returns the raw rows per table, parents first.
+
+    The rows themselves are validated on import (:meth:`Journal.add_validated`).
+    """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -104,48 +106,44 @@ def parse_json(data: str | bytes) -> dict[str, list[tuple[Any, ...]]]:
     unknown = sorted(set(tables) - set(RECORD_TYPES))
     if unknown:
         raise ExchangeError(f"unknown table {unknown[0]!r}")
-    validated: dict[str, list[tuple[Any, ...]]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for table in TABLES:
-        rows = tables.get(table, [])
+        rows = out[table] = tables.get(table, [])
         if not isinstance(rows, list):
             raise ExchangeError(f"tables.{table} must be a list of rows")
         for n, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 raise ExchangeError(f"{table} row {n} must be an object")
-        try:
-            validated[table] = RECORD_TYPES[table].validate_rows(rows)
-        except RecordError as exc:
-            raise ExchangeError(f"{table} row {exc.row}: {exc}") from None
-        seen: set[Any] = set()
-        for n, row in enumerate(validated[table], start=1):
-            if row[0] in seen:
-                raise ExchangeError(f"{table} row {n}: duplicate id {row[0]!r}")
-            seen.add(row[0])
-    return validated
+    return out
 
 
 def import_json(journal: Journal, data: str | bytes) -> dict[str, int]:
     """Load an export into an empty journal, all or nothing; returns rows per table.
 
-    The export's rubric and profile replace the journal's defaults.
+    Every row is checked with the records' rules; the first bad one stops the import
+    with its table, row number and field, and nothing is written. The export's rubric
+    and profile replace the journal's defaults.
     """
-    records = parse_json(data)
+    tables = read_json(data)
     if not journal.is_empty():
         raise ExchangeError(
             f"{journal.path} already holds interviews or messages; import into an empty "
             "journal (`afterview init --journal NEW.sqlite`)"
         )
+    counts: dict[str, int] = {}
     with journal.transaction() as conn:
-        if records["profile"]:
+        if tables["profile"]:
             conn.execute("DELETE FROM profile")
-        if records["skills"]:
+        if tables["skills"]:
             conn.execute("DELETE FROM skills")
-        try:
-            for table in TABLES:
-                journal.add_rows(table, records[table])
-        except JournalError as exc:
-            raise ExchangeError(str(exc)) from None
-    return {table: len(rows) for table, rows in records.items()}
+        for table in TABLES:
+            try:
+                counts[table] = journal.add_validated(RECORD_TYPES[table], tables[table])
+            except RecordError as exc:
+                raise ExchangeError(f"{table} row {exc.row}: {exc}") from None
+            except JournalError as exc:
+                raise ExchangeError(str(exc)) from None
+    return counts
 
 
 # --------------------------------------------------------------------------- spreadsheets

@@ -1,8 +1,8 @@
 """Journal at scale: bulk import and frames() on 100,000 interviews / 1,000,000 questions.
 
-* bulk import: rows (plain dicts, as a JSON export holds them) validated with
-  ``Record.validate_rows`` (every check of the records) and written with
-  ``Journal.add_rows`` in one transaction -- the path ``afterview import`` takes -- as a
+* bulk import: rows (plain dicts, as a JSON export holds them) checked with every rule
+  of the records and written in one transaction by ``Journal.add_validated`` -- the path
+  ``afterview import`` takes -- as a
   ratio to a raw ``executemany`` of the same rows into the same schema (target <= 1.3x).
   Free text is unique per row, as in real use, so no check is skipped by repetition;
 * frames(): ``Journal.frame`` for interviews and questions (typed dtypes) as a ratio to a
@@ -86,8 +86,8 @@ def run(quick: bool = False) -> list[dict]:
 
             def our_import(path=ours_path):
                 with Journal(path) as j, j.transaction():
-                    j.add_rows("interviews", Interview.validate_rows(rows["interviews"]))
-                    j.add_rows("questions", Question.validate_rows(rows["questions"]))
+                    j.add_validated(Interview, rows["interviews"])
+                    j.add_validated(Question, rows["questions"])
 
             t_raw = min(t_raw, timed(raw_import))
             t_ours = min(t_ours, timed(our_import))

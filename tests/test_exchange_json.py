@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from afterview_analysis.exchange import ExchangeError, export_json, import_json, parse_json
+from afterview_analysis.exchange import ExchangeError, export_json, import_json, read_json
 from afterview_analysis.journal import TABLES, Journal
 from afterview_analysis.records import Interview, Question
 
@@ -78,4 +78,4 @@ def test_bad_files_name_the_problem_and_write_nothing(mutate, message):
 )
 def test_unreadable_files(data, message):
     with pytest.raises(ExchangeError, match=message):
-        parse_json(data)
+        read_json(data)

@@ -30,6 +30,7 @@ from afterview_analysis.records import (
     PlaybookStep,
     Profile,
     Question,
+    RecordError,
     Reference,
     Skill,
     SkillScore,
@@ -430,3 +431,39 @@ def test_a_journal_opened_in_one_thread_works_from_another(journal_file):
     worker.join()
     assert errors == []
     assert journal_file.load_interview(iv.id).interview == iv
+
+
+def question_rows(iv, n):
+    return [Question(interview_id=iv.id, position=i, text=f"Q{i}", score=1 + i % 5).to_row()
+            for i in range(n)]
+
+
+def test_add_validated_checks_and_writes_in_chunks(journal_file):
+    iv = make_interview()
+    journal_file.add(iv)
+    rows = question_rows(iv, 23)
+    assert journal_file.add_validated(Question, rows, chunk=5) == 23  # five chunks, threaded
+    assert [q.to_row() for q in journal_file.find(Question, order_by="position")] == rows
+
+
+@pytest.mark.parametrize("chunk", [5, 100])
+def test_add_validated_names_a_bad_row_in_a_later_chunk_and_writes_nothing(journal_file, chunk):
+    iv = make_interview()
+    journal_file.add(iv)
+    rows = question_rows(iv, 23)
+    rows[17] = {**rows[17], "score": 9}
+    with pytest.raises(RecordError) as info:
+        journal_file.add_validated(Question, rows, chunk=chunk)
+    assert (info.value.row, info.value.field) == (18, "score")
+    assert journal_file.counts()["questions"] == 0
+
+
+def test_add_validated_refuses_an_id_repeated_across_chunks(journal_file):
+    iv = make_interview()
+    journal_file.add(iv)
+    rows = question_rows(iv, 12)
+    rows[11] = {**rows[11], "id": rows[2]["id"]}
+    with pytest.raises(RecordError, match="duplicate id") as info:
+        journal_file.add_validated(Question, rows, chunk=4)
+    assert info.value.row == 12
+    assert journal_file.counts()["questions"] == 0
