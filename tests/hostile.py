@@ -22,6 +22,8 @@ ones a single-line field (company, role, subject, ...) accepts.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 __all__ = [
     "ALL_HOSTILE",
     "CANARY",
@@ -29,6 +31,7 @@ __all__ = [
     "HEADER_INJECTIONS",
     "UNICODE_ODDITIES",
     "XSS_PAYLOADS",
+    "add_hostile_interview",
     "is_single_line",
     "single_line",
 ]
@@ -153,3 +156,49 @@ def single_line(payloads: tuple[str, ...] = ALL_HOSTILE, max_len: int = 200) -> 
     return tuple(
         p for p in payloads if is_single_line(p) and p.strip() and len(p.strip()) <= max_len
     )
+
+
+def add_hostile_interview(journal, payload: str, day: int = 0) -> str:
+    """Write ``payload`` into every text field of a new interview and everything hung on it
+    (interviewer, question, employer event, sent message, a reference, the profile);
+    single-line fields get it with line breaks as spaces. ``day`` shifts the interview by
+    that many days, so several can share a journal. Returns the interview's id."""
+    import re
+    from datetime import datetime, timedelta
+
+    from afterview_analysis.records import (
+        EmployerEvent,
+        Interview,
+        Interviewer,
+        Message,
+        Profile,
+        Question,
+        Reference,
+        SkillScore,
+    )
+
+    line = re.sub(r"[\r\n\u2028\u2029\x85]", " ", payload).strip()[:200]
+    start = datetime(2026, 3, 2, 8, 30, tzinfo=UTC) + timedelta(days=day)
+    journal.update(Profile(name=line, pitch=payload, signature=payload,
+                           timezone="Europe/Berlin"))
+    iv = Interview(
+        company=line, role=line, stage="onsite", starts_at=start, location=line,
+        notes=payload, process_length=line, feedback_by=(start + timedelta(days=7)).date(),
+        recall_point=payload, forgotten_strength=payload, predicted_chance=40,
+        outcome="rejected", outcome_on=(start + timedelta(days=10)).date(),
+    )
+    ref = Reference(name=line, relationship=line)
+    journal.save_interview(
+        iv,
+        interviewers=[Interviewer(interview_id=iv.id, name=line, title=line)],
+        questions=[Question(interview_id=iv.id, text=payload, answer=payload, score=2,
+                            next_time=payload, category="system_design")],
+        skill_scores=[SkillScore(interview_id=iv.id, skill="communication", score=2)],
+    )
+    journal.add(ref)
+    journal.add(EmployerEvent(interview_id=iv.id, kind="info_request",
+                              at=iv.ends_at + timedelta(days=1), note=payload))
+    journal.add(Message(interview_id=iv.id, kind="thank_you", recipient=line, subject=line,
+                        body=payload, created_at=iv.ends_at,
+                        sent_at=iv.ends_at + timedelta(hours=3)))
+    return iv.id

@@ -12,8 +12,7 @@ anything, show an error, and stay in the widgets.
 from __future__ import annotations
 
 import itertools
-import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import ipywidgets as ipw
@@ -23,19 +22,9 @@ from hypothesis import strategies as st
 
 from afterview_analysis.exchange import export_json
 from afterview_analysis.journal import Journal
-from afterview_analysis.records import (
-    EmployerEvent,
-    Interview,
-    Interviewer,
-    Message,
-    Profile,
-    Question,
-    Reference,
-    SkillScore,
-)
 from afterview_analysis.widgets import InterviewFormView, MessagesView, ReflectView
 from afterview_analysis.widgets.profile import ProfileFormView
-from tests.hostile import XSS_PAYLOADS
+from tests.hostile import XSS_PAYLOADS, add_hostile_interview
 from tests.views import walk
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -84,31 +73,9 @@ def live_markup(view) -> list[str]:
 
 
 def hostile_journal(path, payload: str) -> tuple[Journal, str]:
-    """A journal where every text field of every record holds ``payload``."""
-    line = re.sub(r"[\r\n\u2028\u2029\x85]", " ", payload).strip()[:200]
+    """A new journal where every text field of every record holds ``payload``."""
     j = Journal(path)
-    j.update(Profile(name=line, pitch=payload, signature=payload, timezone="Europe/Berlin"))
-    iv = Interview(
-        company=line, role=line, stage="onsite", starts_at="2026-03-02T09:30+01:00",
-        location=line, notes=payload, process_length=line, feedback_by="2026-03-09",
-        recall_point=payload, forgotten_strength=payload, predicted_chance=40,
-        outcome="rejected", outcome_on="2026-03-12",
-    )
-    ref = Reference(name=line, relationship=line)
-    event = EmployerEvent(interview_id=iv.id, kind="info_request",
-                          at=iv.ends_at + timedelta(days=1), note=payload)
-    j.save_interview(
-        iv,
-        interviewers=[Interviewer(interview_id=iv.id, name=line, title=line)],
-        questions=[Question(interview_id=iv.id, text=payload, answer=payload, score=2,
-                            next_time=payload, category="system_design")],
-        skill_scores=[SkillScore(interview_id=iv.id, skill="communication", score=2)],
-    )
-    j.add(ref)
-    j.add(event)
-    j.add(Message(interview_id=iv.id, kind="thank_you", recipient=line, subject=line,
-                  body=payload, created_at=iv.ends_at, sent_at=iv.ends_at + timedelta(hours=3)))
-    return j, iv.id
+    return j, add_hostile_interview(j, payload)
 
 
 # Every payload, in a handful of journals (each journal takes a few payloads in turn).
