@@ -212,3 +212,32 @@ def test_bad_profile_input_writes_nothing_and_keeps_the_typing(tmp_path_factory,
             assert view.fields[name].value == value
             assert view.errors[name].value, f"no error shown next to {name}"
         assert live_markup(view) == []
+
+
+MESSAGE_BAD = {
+    "recipient_email": st.sampled_from(["maya at acme", "maya@", "a@b", "x@y.z\nBcc: a@b.org"]),
+    "subject": st.sampled_from(["Hi\nBcc: all@evil.example", "Hi\r\nX: y", "s" * 301]),
+    "body": st.sampled_from(["", "   ", "\n\n"]),
+}
+
+
+@pytest.mark.slow
+@given(data=st.data())
+def test_bad_message_input_writes_nothing_and_keeps_the_typing(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("messages")
+    with Journal(root / "j.sqlite") as j:
+        add_hostile_interview(j, "Maya Keller")  # a plain name: this test is about bad input
+        before = export_json(j)
+        view = MessagesView(j, now=lambda: NOW, export_dir=root / "out")
+        chosen = data.draw(st.lists(st.sampled_from(sorted(MESSAGE_BAD)), min_size=1,
+                                    max_size=3, unique=True))
+        typed = {name: data.draw(MESSAGE_BAD[name]) for name in chosen}
+        for name, value in typed.items():
+            view.fields[name].value = value
+        button = data.draw(st.sampled_from(["save_button", "sent_button", "eml_button"]))
+        getattr(view, button).click()
+        assert export_json(j) == before
+        assert not list((root / "out").glob("*.eml"))
+        for name, value in typed.items():
+            assert view.fields[name].value == value
+        assert any(view.errors[name].value for name in typed)
