@@ -129,29 +129,38 @@ def cmd_import(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- playbook
 
 
-def _moment(value: str | None, zone: str):
-    """``--today``: a date (00:00 that day in the user's zone) or an ISO time with zone."""
+def _time_option(option: str, value: str, zone: str | None = None):
+    """An option's ISO-8601 time with its zone, in UTC; with ``zone``, a bare date is also
+    taken, as 00:00 that day in ``zone``."""
     from datetime import UTC, date, datetime, time
     from zoneinfo import ZoneInfo
 
-    if value is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        pass
-    else:
-        return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+    if zone is not None:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
+        wanted = "a date like 2026-11-20, or a time" if zone is not None else "a time"
         raise AfterviewError(
-            f"--today {value!r}: give a date like 2026-11-20, or a time with its zone like "
-            "2026-11-20T15:00+01:00"
+            f"{option} {value!r}: give {wanted} with its zone, like 2026-11-20T15:00+01:00"
         )
     return moment.astimezone(UTC)
+
+
+def _moment(value: str | None, zone: str):
+    """``--today``: a date (00:00 that day in the user's zone) or an ISO time with zone."""
+    from datetime import UTC, datetime
+
+    if value is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    return _time_option("--today", value, zone)
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
@@ -219,18 +228,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 def cmd_mark_sent(args: argparse.Namespace) -> int:
     from afterview_analysis.drafting import mark_sent
 
-    at = None
-    if args.at:
-        from datetime import UTC, datetime
-
-        try:
-            at = datetime.fromisoformat(args.at.strip())
-        except ValueError:
-            at = None
-        if at is None or at.tzinfo is None:
-            raise AfterviewError(f"--at {args.at!r}: give a time with its zone, like "
-                                 "2026-11-20T15:00+01:00")
-        at = at.astimezone(UTC)
+    at = _time_option("--at", args.at) if args.at else None
     with _journal(args, create=False) as j:
         message = mark_sent(j, args.message_id, at)
     print(f"message {message.id} to {message.recipient} marked sent at "
