@@ -175,3 +175,13 @@ def test_demo_weak_skill_is_the_top_focus_and_improving_skills_improve(demo_file
     for skill in IMPROVING_SKILLS:
         assert verdicts[skill] == "improving"
     assert verdicts[WEAK_SKILL] in ("flat", "no clear trend")
+
+
+def test_interviews_at_the_same_moment_are_ordered_by_id(journal):
+    at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    for iid, score in (("zz", 1), ("aa", 5), ("mm", 3)):
+        journal.add(Interview(id=iid, company="A", role="R", starts_at=at))
+        journal.add(SkillScore(interview_id=iid, skill="communication", score=score))
+    h = score_history(journal.frames(), by="skill", window=2)
+    assert h["interview_id"].tolist() == ["aa", "mm", "zz"]
+    assert h["rolling_mean"].tolist() == [5.0, 4.0, 2.0]

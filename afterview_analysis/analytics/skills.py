@@ -86,7 +86,11 @@ def _long(
 ) -> pd.DataFrame:
     """Sort per-(interview, area) scores by area then time; add the rolling mean."""
     when = at[pos]
-    order = np.lexsort((ids.to_numpy()[pos], when, code))
+    # ties in time are broken by interview id; ranking the ids once lets the sort
+    # compare integers instead of strings
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids.to_numpy(), kind="stable")] = np.arange(len(ids))
+    order = np.lexsort((id_rank[pos], when, code))
     pos, code, score, count = pos[order], code[order], score[order], count[order]
     when = when[order]
     n = len(code)
@@ -186,9 +190,13 @@ def trends_from_history(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols}).astype(
             {"kind": "str", "area": "str", "n": "int64", "verdict": "str"}
         )
-    code, uniques = pd.MultiIndex.from_arrays(
-        [history["kind"].astype("str"), history["area"].astype("str")]
-    ).factorize()
+    # one integer per (kind, area) pair, in order of first appearance: each column is
+    # factorized on its own and the two codes combined (much cheaper than factorizing
+    # a MultiIndex of strings)
+    kind_code, kinds = pd.factorize(history["kind"].astype("str"))
+    area_code, areas = pd.factorize(history["area"].astype("str"))
+    code, pairs = pd.factorize(kind_code.astype("int64") * len(areas) + area_code)
+    uniques = [(kinds[p // len(areas)], areas[p % len(areas)]) for p in pairs]
     g = len(uniques)
     y = history["score"].to_numpy(dtype=float)
     at = history["at"].to_numpy(dtype="datetime64[us]")
