@@ -46,6 +46,8 @@ def test_weak_areas_and_focus_name_the_weak_skill(view):
     assert WEAK_SKILL in view.weak_table.value
     assert rows(view.weak_table.value)[0] == "1"  # ranked
     assert WEAK_SKILL in view.focus.value
+    for column in ("recent_n", "recent_low", "recent_high"):  # the level carries n and interval
+        assert f">{column}<" in view.focus.value
 
 
 def test_area_picker_limits_the_trend_table(view):

@@ -333,7 +333,9 @@ def focus_next(
     """A practice list: the ``k`` weakest areas and, in each, the lowest-scored questions.
 
     One row per (area, question): ``rank`` and ``area`` (from :func:`weak_areas`),
-    ``recent`` and ``verdict`` of the area, then ``question``, ``category``, ``score``,
+    ``recent`` (mean of the last ``window`` scores), its ``recent_n`` and 95 % t interval
+    ``recent_low``/``recent_high``, and ``verdict`` of the area, then ``question``,
+    ``category``, ``score``,
     ``next_time`` (the "what to say next time" note), ``company`` and ``at``. The
     questions of a *category* are its own questions; the questions of a *skill* are those
     asked in the interviews where the skill scored lowest (the skill is scored per
@@ -381,7 +383,9 @@ def focus_next(
         )
         base = {
             "rank": rank, "kind": area["kind"], "area": area["area"],
-            "recent": area["recent"], "verdict": area["verdict"],
+            "recent": area["recent"], "recent_n": area["recent_n"],
+            "recent_low": area["recent_low"], "recent_high": area["recent_high"],
+            "verdict": area["verdict"],
         }
         if pick.empty:
             rows.append(base | dict.fromkeys(
@@ -393,8 +397,8 @@ def focus_next(
                 "next_time": None if pd.isna(qrow["next_time"]) else qrow["next_time"],
                 "company": qrow["company"], "at": qrow["starts_at"],
             })
-    cols = ["rank", "kind", "area", "recent", "verdict", "question", "category", "score",
-            "next_time", "company", "at"]
+    cols = ["rank", "kind", "area", "recent", "recent_n", "recent_low", "recent_high",
+            "verdict", "question", "category", "score", "next_time", "company", "at"]
     out = pd.DataFrame(rows, columns=cols)
     out["score"] = out["score"].astype("Int64")
     return out

@@ -162,8 +162,8 @@ class ReflectView:
         self.weak = analytics.weak_areas(frames)
         self.focus = css(ipw.HTML(frame_html(
             analytics.focus_next(frames, weak=self.weak)
-            [["rank", "area", "recent", "verdict", "question", "score", "next_time",
-              "company", "at"]],
+            [["rank", "area", "recent", "recent_n", "recent_low", "recent_high", "verdict",
+              "question", "score", "next_time", "company", "at"]],
             "av-focus-table", self.zone,
             "nothing to focus on yet: score a few interviews first")), "av-focus")
 
