@@ -197,7 +197,8 @@ class ReflectView:
             employer_summary = analytics.employer_response_summary(frames, as_of=now,
                                                                    times=employer)
             return [
-                ipw.HTML("<b>You</b> (hours from the interview's end or their request):"),
+                ipw.HTML("<b>You</b> (hours from the interview's end, or from their request; "
+                         "for follow-ups, hours after the due day, so negative is early):"),
                 ipw.HTML(frame_html(own_summary, "av-own-table", self.zone)),
                 self._plot("av-response-image", "plot_response_times", own),
                 ipw.HTML("<b>Employers</b> (days to their first answer, by stage):"),
