@@ -120,6 +120,16 @@ def test_the_audit_catches_live_markup():
 
 # --------------------------------------------------------------------------- bad form input
 
+def type_bad_values(data, view, bad: dict) -> dict[str, str]:
+    """Type one to three generated bad values into ``view``'s fields; returns what was typed."""
+    chosen = data.draw(st.lists(st.sampled_from(sorted(bad)), min_size=1, max_size=3,
+                                unique=True))
+    typed = {name: data.draw(bad[name]) for name in chosen}
+    for name, value in typed.items():
+        view.fields[name].value = value
+    return typed
+
+
 BAD_VALUES = {
     "company": st.sampled_from(["", "   ", "a\nb", "x" * 201]),
     "role": st.sampled_from(["", "\t", "r" * 300]),
@@ -142,11 +152,7 @@ def test_bad_form_input_writes_nothing_and_keeps_the_typing(tmp_path_factory, da
         view.fields["role"].value = "Analyst"
         view.fields["start_date"].value = date(2026, 3, 2)
         view.fields["start_time"].value = "09:30"
-        chosen = data.draw(st.lists(st.sampled_from(sorted(BAD_VALUES)), min_size=1,
-                                    max_size=3, unique=True))
-        typed = {name: data.draw(BAD_VALUES[name]) for name in chosen}
-        for name, value in typed.items():
-            view.fields[name].value = value
+        typed = type_bad_values(data, view, BAD_VALUES)
         view.save_button.click()
         assert export_json(j) == before
         assert "Not saved" in view.status.value
@@ -201,11 +207,7 @@ def test_bad_profile_input_writes_nothing_and_keeps_the_typing(tmp_path_factory,
         before = export_json(j)
         view = ProfileFormView(j)
         view.fields["name"].value = "Ada"
-        chosen = data.draw(st.lists(st.sampled_from(sorted(PROFILE_BAD)), min_size=1,
-                                    max_size=3, unique=True))
-        typed = {name: data.draw(PROFILE_BAD[name]) for name in chosen}
-        for name, value in typed.items():
-            view.fields[name].value = value
+        typed = type_bad_values(data, view, PROFILE_BAD)
         view.save_button.click()
         assert export_json(j) == before
         for name, value in typed.items():
@@ -229,11 +231,7 @@ def test_bad_message_input_writes_nothing_and_keeps_the_typing(tmp_path_factory,
         add_hostile_interview(j, "Maya Keller")  # a plain name: this test is about bad input
         before = export_json(j)
         view = MessagesView(j, now=lambda: NOW, export_dir=root / "out")
-        chosen = data.draw(st.lists(st.sampled_from(sorted(MESSAGE_BAD)), min_size=1,
-                                    max_size=3, unique=True))
-        typed = {name: data.draw(MESSAGE_BAD[name]) for name in chosen}
-        for name, value in typed.items():
-            view.fields[name].value = value
+        typed = type_bad_values(data, view, MESSAGE_BAD)
         button = data.draw(st.sampled_from(["save_button", "sent_button", "eml_button"]))
         getattr(view, button).click()
         assert export_json(j) == before
