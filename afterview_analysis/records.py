@@ -176,16 +176,19 @@ def utc_now() -> datetime:
 # A check turns a raw value (from a form, the CLI, JSON or SQLite) into the canonical one,
 # or raises _InvalidError with the rule in words. ``dtype`` names the pandas dtype of its column.
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 # Lone UTF-16 surrogates (JSON "\ud800") are valid Python text but cannot be stored as UTF-8.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_CHARS = r"\ud800-\udfff"
+_LINE_BREAK_CHARS = r"\r\n\u2028\u2029\x85"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_SURROGATE = re.compile(f"[{_SURROGATE_CHARS}]")
 # A whole number typed as text: ASCII digits only (int() also takes "²" and "٣" and fails
 # on them, or on 5,000 digits), short enough to convert.
 _INT_TEXT = re.compile(r"\s*[+-]?[0-9]{1,18}\s*")
-_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
+_LINE_BREAK = re.compile(f"[{_LINE_BREAK_CHARS}]")
 # The same characters as _CONTROL, _SURROGATE (and _LINE_BREAK), in one pass (bulk checks).
-_MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SINGLE_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\r\n\u2028\u2029\x85]")
+_MULTI_LINE_BAD = re.compile(f"[{_CONTROL_CHARS}{_SURROGATE_CHARS}]")
+_SINGLE_LINE_BAD = re.compile(f"[{_CONTROL_CHARS}{_SURROGATE_CHARS}{_LINE_BREAK_CHARS}]")
 
 
 class Check:
