@@ -26,6 +26,7 @@ import pandas as pd
 
 from afterview_analysis import analytics as an
 from afterview_analysis.analytics._frames import AnalysisError, as_of_timestamp
+from afterview_analysis.analytics._keys import shared
 
 __all__ = ["FORMATS", "Report", "build_report", "render", "render_html", "render_json",
            "render_text"]
@@ -52,33 +53,38 @@ def build_report(
     iv = frames.get("interviews")
     starts = (pd.to_datetime(iv["starts_at"], utc=True).dropna()
               if iv is not None and len(iv) else pd.Series(dtype="datetime64[us, UTC]"))
-    history = an.score_history(frames, "both", window)
-    trends = an.trends_from_history(history, window)
-    weak = an.weak_areas(frames, "both", window, trends=trends)
-    employer = an.employer_response_times(frames, now)
-    own = an.own_response_times(frames, now, employer=employer)
-    points = an.calibration_points(frames)
-    deadlines = an.step_deadlines(frames, now, employer=employer)
-    tables = {
-        "history": history,
-        "trends": trends,
-        "weak_areas": weak,
-        "focus_next": an.focus_next(frames, k=3, by="skill", window=window, weak=weak),
-        "employer_times": employer,
-        "employer_overall": an.employer_response_summary(frames, None, now, times=employer),
-        "employer_by_stage": an.employer_response_summary(frames, "stage", now, times=employer),
-        "employer_by_company": an.employer_response_summary(frames, "company", now,
-                                                            times=employer),
-        "own_times": own,
-        "own_summary": an.own_response_summary(frames, now, times=own),
-        "answer_minutes": an.answer_minutes(frames, "QS"),
-        "calibration": an.calibration(frames, points=points),
-        "reliability": an.reliability_table(frames, points=points),
-        "self_score": an.self_score_vs_outcome(frames, points=points),
-        "funnel": an.funnel(frames),
-        "compliance": an.playbook_compliance(frames, None, now, deadlines=deadlines),
-        "compliance_by_quarter": an.playbook_compliance(frames, "QS", now, deadlines=deadlines),
-    }
+    # every analysis below joins its rows to their interview: do it once for all
+    with shared():
+        history = an.score_history(frames, "both", window)
+        trends = an.trends_from_history(history, window)
+        weak = an.weak_areas(frames, "both", window, trends=trends)
+        employer = an.employer_response_times(frames, now)
+        own = an.own_response_times(frames, now, employer=employer)
+        points = an.calibration_points(frames)
+        deadlines = an.step_deadlines(frames, now, employer=employer)
+        tables = {
+            "history": history,
+            "trends": trends,
+            "weak_areas": weak,
+            "focus_next": an.focus_next(frames, k=3, by="skill", window=window, weak=weak),
+            "employer_times": employer,
+            "employer_overall": an.employer_response_summary(frames, None, now,
+                                                             times=employer),
+            "employer_by_stage": an.employer_response_summary(frames, "stage", now,
+                                                              times=employer),
+            "employer_by_company": an.employer_response_summary(frames, "company", now,
+                                                                times=employer),
+            "own_times": own,
+            "own_summary": an.own_response_summary(frames, now, times=own),
+            "answer_minutes": an.answer_minutes(frames, "QS"),
+            "calibration": an.calibration(frames, points=points),
+            "reliability": an.reliability_table(frames, points=points),
+            "self_score": an.self_score_vs_outcome(frames, points=points),
+            "funnel": an.funnel(frames),
+            "compliance": an.playbook_compliance(frames, None, now, deadlines=deadlines),
+            "compliance_by_quarter": an.playbook_compliance(frames, "QS", now,
+                                                            deadlines=deadlines),
+        }
     return Report(
         as_of=now, interviews=len(starts) if iv is None else len(iv),
         first=starts.min() if len(starts) else None,

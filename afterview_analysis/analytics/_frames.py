@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from afterview_analysis.records import AfterviewError
@@ -44,6 +45,33 @@ def utc(series: pd.Series) -> pd.Series:
     if getattr(out.dt, "tz", None) is None:
         out = out.dt.tz_localize("UTC")
     return out.dt.tz_convert("UTC")
+
+
+def utc64(series: pd.Series) -> np.ndarray:
+    """A column as numpy ``datetime64[us]`` moments in UTC (NaT where missing)."""
+    return utc(series).to_numpy(dtype="datetime64[us]")
+
+
+_PERIOD_MONTHS = {"MS": 1, "QS": 3, "YS": 12}
+
+
+def period_start(moments: np.ndarray, freq: str) -> np.ndarray:
+    """Start (midnight) of the calendar month, quarter or year ("MS", "QS", "YS") of each
+    ``datetime64`` moment, as ``datetime64[us]``; NaT stays NaT.
+
+    >>> at = np.array(["2026-05-17T10:00", "2026-12-31T23:59"], dtype="datetime64[us]")
+    >>> [str(d)[:10] for d in period_start(at, "QS")]
+    ['2026-04-01', '2026-10-01']
+    """
+    if freq not in _PERIOD_MONTHS:
+        raise AnalysisError(f"freq = {freq!r}: must be 'MS' (months), 'QS' (quarters) or 'YS'")
+    months = moments.astype("datetime64[M]")
+    step = _PERIOD_MONTHS[freq]
+    if step > 1:  # months since 1970-01, which starts a quarter and a year
+        count = months.astype(np.int64)
+        months = (count - count % step).astype("datetime64[M]")
+        months[np.isnat(moments)] = np.datetime64("NaT")
+    return months.astype("datetime64[us]")
 
 
 def user_zone(frames: Mapping[str, pd.DataFrame]) -> str:

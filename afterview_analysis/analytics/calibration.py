@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from afterview_analysis.analytics._frames import AnalysisError, table
+from afterview_analysis.analytics._keys import interview_index, positions
 from afterview_analysis.analytics._stats import (
     CONFIDENCE,
     t_quantile,
@@ -56,17 +57,13 @@ def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     [['a', 0.3, 0, 2.0], ['b', 0.7, 1, 4.0]]
     """
     iv = table(frames, "interviews", ["id", "starts_at", "predicted_chance", "outcome"])
-    qs = table(frames, "questions", ["interview_id", "score"])
-    ss = table(frames, "skill_scores", ["interview_id", "score"])
-    ids = iv["id"].astype("str")
+    ids = interview_index(frames)
     outcome = iv["outcome"].astype("str")
-    q_mean = pd.to_numeric(qs["score"], errors="coerce").groupby(
-        qs["interview_id"].astype("str").to_numpy()).mean()
-    s_mean = pd.to_numeric(ss["score"], errors="coerce").groupby(
-        ss["interview_id"].astype("str").to_numpy()).mean()
-    self_score = ids.map(q_mean).astype(float).fillna(ids.map(s_mean).astype(float))
+    q_mean = _mean_per_interview(frames, "questions", len(ids))
+    s_mean = _mean_per_interview(frames, "skill_scores", len(ids))
+    self_score = pd.Series(np.where(np.isnan(q_mean), s_mean, q_mean))
     out = pd.DataFrame({
-        "interview_id": ids.to_numpy(),
+        "interview_id": pd.Series(ids, dtype="str"),
         "starts_at": iv["starts_at"].array,
         "outcome": outcome.to_numpy(),
         "predicted": pd.to_numeric(iv["predicted_chance"], errors="coerce").to_numpy(
@@ -76,6 +73,17 @@ def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     })
     out = out[outcome.isin(_YES + _NO).to_numpy()]
     return out.reset_index(drop=True)
+
+
+def _mean_per_interview(frames: Mapping[str, pd.DataFrame], name: str, n: int) -> np.ndarray:
+    """Mean score of each interview's rows in ``frames[name]`` (NaN without any)."""
+    src = table(frames, name, ["interview_id", "score"])
+    pos = positions(frames, name)
+    y = pd.to_numeric(src["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = (pos >= 0) & ~np.isnan(y)
+    counts = np.bincount(pos[ok], minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.bincount(pos[ok], weights=y[ok], minlength=n) / counts
 
 
 def calibration(

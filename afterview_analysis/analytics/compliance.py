@@ -30,10 +30,12 @@ from afterview_analysis.analytics._frames import (
     local_date,
     table,
     user_zone,
-    utc,
+    utc64,
 )
+from afterview_analysis.analytics._keys import equals, positions, positions_of, take_or_missing
 from afterview_analysis.analytics._stats import wilson_interval
 from afterview_analysis.analytics.responses import (
+    _np,
     _period,
     employer_response_times,
     follow_up_due,
@@ -52,30 +54,42 @@ def _anchor(kind: str, times: pd.DataFrame, zone: str) -> pd.Series:
     raise AnalysisError(f"rules.DEADLINES uses an anchor this analysis does not know: {kind!r}")
 
 
-def _done_moments(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every moment a step counted as done, as the agenda counts it (rules.steps_for):
-    ticked on the form, or the matching message sent (rules.MESSAGE_STEP), or a
-    reference's heads-up sent. Columns: interview_id, step, done_at (UTC)."""
+def _done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp, n: int) -> np.ndarray:
+    """When each step counted as done first, by ``now``, as the agenda counts it
+    (rules.steps_for): ticked on the form, or the matching message sent
+    (rules.MESSAGE_STEP), or a reference's heads-up sent. A (len(Step), n) array of naive
+    UTC datetime64 per step and interview position; NaT where not done."""
+    steps = list(Step)
+    never = np.iinfo(np.int64).max
+    best = np.full(len(steps) * n, never, dtype=np.int64)
+    cutoff = np.datetime64(now.tz_convert("UTC").tz_localize(None), "us")
+
+    def add(name: str, code: np.ndarray, when: pd.Series) -> None:
+        pos = positions(frames, name)
+        at = utc64(when)
+        ok = (code >= 0) & (pos >= 0) & ~np.isnat(at) & (at <= cutoff)
+        np.minimum.at(best, code[ok] * n + pos[ok], at[ok].astype(np.int64))
+
     st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
+    add("playbook_steps", _step_codes(st["step"], {s.value: s for s in steps}, steps),
+        st["done_at"])
     msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
+    kinds = {kind.value: step for kind, step in MESSAGE_STEP.items()}
+    add("messages", _step_codes(msg["kind"], kinds, steps), msg["sent_at"])
     heads = table(frames, "heads_ups", ["interview_id", "sent_at"])
-    kinds = {kind.value: step.value for kind, step in MESSAGE_STEP.items()}
-    msg = msg[msg["kind"].astype("str").isin(list(kinds)) & msg["interview_id"].notna()]
-    parts = [
-        (st["interview_id"], st["step"].astype("str"), st["done_at"]),
-        (msg["interview_id"], msg["kind"].astype("str").map(kinds), msg["sent_at"]),
-        (heads["interview_id"], pd.Series(Step.CONTACT_REFERENCES.value, index=heads.index),
-         heads["sent_at"]),
-    ]
-    done = pd.concat(
-        [pd.DataFrame({"interview_id": i.astype("str").to_numpy(),
-                       "step": s.astype("str").to_numpy(),
-                       "done_at": pd.to_datetime(utc(t), utc=True).array})
-         for i, s, t in parts],
-        ignore_index=True,
-    )
-    done["done_at"] = pd.to_datetime(done["done_at"], utc=True)
-    return done
+    add("heads_ups", np.full(len(heads), steps.index(Step.CONTACT_REFERENCES)),
+        heads["sent_at"])
+    out = best.astype("datetime64[us]")
+    out[best == never] = np.datetime64("NaT")
+    return out.reshape(len(steps), n)
+
+
+def _step_codes(column: pd.Series, meaning: Mapping[str, Step], steps: list[Step]) -> np.ndarray:
+    """Index in ``steps`` of the step each value of ``column`` stands for (-1: none)."""
+    code = np.full(len(column), -1, dtype=np.int64)
+    for value, step in meaning.items():
+        code[equals(column, value)] = steps.index(step)
+    return code
 
 
 def step_deadlines(
@@ -99,40 +113,44 @@ def step_deadlines(
     zone = user_zone(frames)
     times = employer_response_times(frames, now) if employer is None else employer
     iv = table(frames, "interviews", ["id", "starts_at"])
-    starts = pd.Series(utc(iv["starts_at"]).array, index=iv["id"].astype("str").to_numpy())
-    times = times.assign(
-        starts_at=starts.reindex(times["interview_id"].astype("str").to_numpy()).array)
-    done = _done_moments(frames)
-    done = done[done["done_at"].notna() & (done["done_at"] <= now)]
-    done = done.sort_values("done_at").drop_duplicates(["interview_id", "step"])
+    n = len(iv)
+    e_pos = positions_of(frames, times)
+    starts = pd.Series(take_or_missing(utc64(iv["starts_at"]), e_pos),
+                       dtype="datetime64[us]").dt.tz_localize("UTC")
+    done = _done_moments(frames, now, n)
+    first_response = utc64(times["first_response_at"])
+    # rows by step, in the playbook's order; within a step by start (undated last)
+    key = starts.to_numpy(dtype="datetime64[us]").astype(np.int64)
+    by_start = np.argsort(np.where(starts.isna().to_numpy(), np.iinfo(np.int64).max, key),
+                          kind="stable")
     parts = []
-    for step, (anchor, offset) in DEADLINES.items():
+    for code, step in enumerate(Step):
+        if step not in DEADLINES:
+            continue
+        anchor, offset = DEADLINES[step]
         if anchor == "feedback_by":  # wall-clock days in the user's zone, as rules.due_at
             due = follow_up_due(times, zone, offset)
         else:
             due = _anchor(anchor, times, zone) + offset
-        part = pd.DataFrame({"interview_id": times["interview_id"], "starts_at":
-                             times["starts_at"], "step": step.value, "due_at": due,
-                             "first_response_at": times["first_response_at"]})
-        parts.append(part)
+        done_at = pd.Series(take_or_missing(done[code], e_pos),
+                            dtype="datetime64[us]").dt.tz_localize("UTC")
+        due_at, done_np = utc64(due), utc64(done_at)
+        is_done = ~np.isnat(done_np)
+        status = np.select(
+            [is_done & (done_np <= due_at), is_done, (due_at < _np(now))],
+            ["on time", "late", "missing"], "open").astype(object)
+        if step == Step.FOLLOW_UP:
+            answered = first_response <= due_at  # NaT compares False
+            status[~is_done & answered] = "not needed"
+        part = pd.DataFrame({"interview_id": times["interview_id"].to_numpy(),
+                             "starts_at": starts, "step": step.value, "due_at": due,
+                             "done_at": done_at, "status": status})
+        parts.append(part.iloc[by_start])
     cols = ["interview_id", "starts_at", "step", "due_at", "done_at", "status"]
     if not any(len(p) for p in parts):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    out = pd.concat(parts, ignore_index=True).merge(
-        done, on=["interview_id", "step"], how="left")
-    out["done_at"] = pd.to_datetime(out["done_at"], utc=True)
-    status = np.select(
-        [out["done_at"].notna() & (out["done_at"] <= out["due_at"]), out["done_at"].notna(),
-         now > out["due_at"]],
-        ["on time", "late", "missing"], "open").astype(object)
-    not_needed = ((out["step"] == Step.FOLLOW_UP.value) & out["done_at"].isna()
-                  & out["first_response_at"].notna()
-                  & (out["first_response_at"] <= out["due_at"])).to_numpy()
-    status[not_needed] = "not needed"
-    out["status"] = status
-    order = {s.value: i for i, s in enumerate(Step)}
-    out = out.assign(_o=out["step"].map(order)).sort_values(["_o", "starts_at"], kind="stable")
-    return out[cols].reset_index(drop=True).astype({"step": "str", "status": "str"})
+    out = pd.concat(parts, ignore_index=True)
+    return out[cols].astype({"interview_id": "str", "step": "str", "status": "str"})
 
 
 def playbook_compliance(

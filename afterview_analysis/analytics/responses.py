@@ -34,9 +34,18 @@ from afterview_analysis.analytics._frames import (
     table,
     user_zone,
     utc,
+    utc64,
+)
+from afterview_analysis.analytics._keys import (
+    equals,
+    first_rows,
+    interview_index,
+    positions,
+    positions_of,
+    take_or_missing,
 )
 from afterview_analysis.analytics._stats import wilson_interval
-from afterview_analysis.records import Step
+from afterview_analysis.records import MessageKind, Step
 from afterview_analysis.rules import (
     FEEDBACK_ASSUMED_AFTER,
     FOLLOW_UP_AFTER,
@@ -62,6 +71,11 @@ FOLLOW_UP_TOLERANCE = pd.Timedelta(days=2)
 
 _DAY = pd.Timedelta(days=1)
 _HOUR = pd.Timedelta(hours=1)
+
+
+def _np(moment: pd.Timestamp) -> np.datetime64:
+    """A UTC timestamp as a naive numpy moment, to compare with :func:`utc64` arrays."""
+    return np.datetime64(moment.tz_convert("UTC").tz_localize(None), "us")
 
 
 def _interviews(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -130,24 +144,20 @@ def employer_response_times(
     """  # noqa: E501
     now = as_of_timestamp(as_of)
     zone = user_zone(frames)
-    iv = _interviews(frames)
-    iv = iv[iv["ends_at"].notna() & (iv["ends_at"] <= now)]
+    iv = _interviews(frames)  # row i is the interview at position i
     ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
-    ev = pd.DataFrame(
-        {
-            "interview_id": ev["interview_id"].astype("str").to_numpy(),
-            "at": utc(ev["at"]).array,
-            "kind": ev["kind"].astype("str").to_numpy(),
-        }
+    pos = positions(frames, "employer_events")
+    at = utc64(ev["at"])
+    answer = np.flatnonzero((pos >= 0) & ~np.isnat(at) & (at <= _np(now))
+                            & ~equals(ev["kind"], "info_request"))
+    first = take_or_missing(answer, first_rows(pos[answer], at[answer], len(iv)), -1)
+    kinds = ev["kind"].to_numpy(dtype=object)
+    ended = (iv["ends_at"].notna() & (iv["ends_at"] <= now)).to_numpy()
+    out = iv[ended].assign(
+        first_response_at=pd.Series(take_or_missing(at, first[ended]),
+                                    dtype="datetime64[us]").dt.tz_localize("UTC").array,
+        first_response_kind=take_or_missing(kinds, first[ended], np.nan),
     )
-    ev = ev[ev["at"].notna() & (pd.to_datetime(ev["at"], utc=True) <= now)
-            & (ev["kind"] != "info_request")]
-    ev["at"] = pd.to_datetime(ev["at"], utc=True)
-    first = _first_by_interview(ev, "at", "kind")
-    out = iv.join(first, on="interview_id").rename(
-        columns={"at": "first_response_at", "kind": "first_response_kind"}
-    )
-    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
     out["promised_at"] = end_of_local_day(out["feedback_by"], zone)
     out["days_to_response"] = (out["first_response_at"] - out["ends_at"]) / _DAY
     out["days_late"] = (out["first_response_at"] - out["promised_at"]) / _DAY
@@ -218,38 +228,6 @@ def employer_response_summary(
     return out
 
 
-def _sent_messages(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
-    reply_to = msg["reply_to_event_id"] if "reply_to_event_id" in msg else pd.Series(
-        [None] * len(msg), index=msg.index)
-    out = pd.DataFrame(
-        {
-            "interview_id": msg["interview_id"].astype("str").to_numpy(),
-            "kind": msg["kind"].astype("str").to_numpy(),
-            "sent_at": utc(msg["sent_at"]).array,
-            "reply_to": reply_to.astype("str").to_numpy(),
-        }
-    )
-    out["sent_at"] = pd.to_datetime(out["sent_at"], utc=True)
-    return out[out["sent_at"].notna()]
-
-
-def _steps_done(frames: Mapping[str, pd.DataFrame], step: Step) -> pd.DataFrame:
-    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
-    part = st[st["step"].astype("str") == step.value]
-    out = pd.DataFrame({"interview_id": part["interview_id"].astype("str").to_numpy(),
-                        "sent_at": utc(part["done_at"]).array})
-    out["sent_at"] = pd.to_datetime(out["sent_at"], utc=True)
-    return out[out["sent_at"].notna()]
-
-
-def _first_sent(msgs: pd.DataFrame, steps: pd.DataFrame, kind: str, now) -> pd.Series:
-    """First moment a message of ``kind`` went out per interview (message or step)."""
-    both = pd.concat([msgs.loc[msgs["kind"] == kind, ["interview_id", "sent_at"]], steps])
-    both = both[both["sent_at"] <= now]
-    return _first_by_interview(both, "sent_at")["sent_at"]
-
-
 def own_response_times(
     frames: Mapping[str, pd.DataFrame], as_of: Any = None,
     *, employer: pd.DataFrame | None = None,
@@ -280,25 +258,121 @@ def own_response_times(
     """
     now = as_of_timestamp(as_of)
     emp = employer_response_times(frames, now) if employer is None else employer
-    msgs = _sent_messages(frames)
+    n = len(interview_index(frames))
+    e_pos = positions_of(frames, emp)
     parts = []
 
     # thank-you: within THANK_YOU_WITHIN of the end
-    ty = emp[["interview_id", "company", "ends_at"]].rename(columns={"ends_at": "anchor_at"})
-    ty = ty.assign(kind="thank_you", due_at=ty["anchor_at"] + THANK_YOU_WITHIN)
-    sent = _first_sent(msgs, _steps_done(frames, Step.THANK_YOU), "thank_you", now)
-    parts.append(ty.join(sent, on="interview_id"))
+    sent = _first_sent(frames, MessageKind.THANK_YOU, Step.THANK_YOU, now, n)
+    parts.append(pd.DataFrame({
+        "interview_id": emp["interview_id"], "company": emp["company"],
+        "anchor_at": emp["ends_at"], "kind": "thank_you",
+        "due_at": emp["ends_at"] + THANK_YOU_WITHIN, "sent_at": _moments(sent, e_pos),
+    }))
 
     # information replies: within INFO_REPLY_WITHIN of each request
+    parts.append(_info_replies(frames, emp, e_pos, now, n))
+
+    # follow-up: FOLLOW_UP_AFTER the promised (or assumed) date, unless they answered before
+    anchor = follow_up_due(emp, user_zone(frames))
+    sent = _first_sent(frames, MessageKind.FOLLOW_UP, Step.FOLLOW_UP, now, n)
+    parts.append(pd.DataFrame({
+        "interview_id": emp["interview_id"], "company": emp["company"],
+        "anchor_at": anchor, "due_at": anchor + FOLLOW_UP_TOLERANCE, "kind": "follow_up",
+        "sent_at": _moments(sent, e_pos), "first_response_at": emp["first_response_at"],
+    }))
+
+    # each kind's rows by anchor (undated last), the kinds in the order above
+    parts = [p.iloc[np.argsort(_sort_key(p["anchor_at"]), kind="stable")] for p in parts
+             if len(p)]
+    if not parts:
+        parts = [pd.DataFrame(columns=["kind", "interview_id", "company", "anchor_at",
+                                       "due_at", "sent_at"])]
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("anchor_at", "due_at", "sent_at"):
+        out[col] = pd.to_datetime(out[col], utc=True)
+    if "first_response_at" not in out:
+        out["first_response_at"] = pd.NaT
+    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
+    out["hours"] = (out["sent_at"] - out["anchor_at"]) / _HOUR
+    was_sent = out["sent_at"].notna().to_numpy()
+    sent_by_due = was_sent & (out["sent_at"] <= out["due_at"]).to_numpy()
+    timing = np.select(
+        [sent_by_due, was_sent, (now > out["due_at"]).to_numpy()],
+        ["on time", "late", "missing"], "open",
+    ).astype(object)
+    is_fu = (out["kind"] == "follow_up").to_numpy()
+    too_early = is_fu & (out["sent_at"] < out["anchor_at"] - FOLLOW_UP_TOLERANCE).to_numpy()
+    timing[too_early] = "too early"
+    answered_first = (out["first_response_at"].notna()
+                      & (out["first_response_at"] <= out["anchor_at"])).to_numpy()
+    timing[is_fu & answered_first & ~was_sent] = "not needed"
+    out["timing"] = timing
+    on_time = timing == "on time"
+    judged = on_time | np.isin(timing, ["late", "missing", "too early"])
+    out["within"] = pd.arrays.BooleanArray(on_time, ~judged)
+    cols = ["kind", "interview_id", "company", "anchor_at", "due_at", "sent_at", "hours",
+            "within", "timing"]
+    return out[cols].astype({"kind": "str", "timing": "str"})
+
+
+def _sort_key(moments: pd.Series) -> np.ndarray:
+    """Integers that sort ``moments`` as pandas does (NaT last)."""
+    key = moments.to_numpy(dtype="datetime64[us]").astype(np.int64)
+    return np.where(moments.isna().to_numpy(), np.iinfo(np.int64).max, key)
+
+
+def _moments(best: np.ndarray, pos: np.ndarray) -> pd.Series:
+    """``best[pos]`` (naive UTC datetime64, NaT for pos -1) as a UTC column."""
+    return pd.Series(take_or_missing(best, pos), dtype="datetime64[us]").dt.tz_localize("UTC")
+
+
+def _first_sent(
+    frames: Mapping[str, pd.DataFrame], kind: MessageKind, step: Step, now: pd.Timestamp,
+    n: int,
+) -> np.ndarray:
+    """First moment (by ``now``) a message of ``kind`` was sent, or ``step`` marked done,
+    per interview position (naive UTC datetime64; NaT if neither)."""
+    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
+    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
+    best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    for name, rows, when in (("messages", equals(msg["kind"], kind.value), msg["sent_at"]),
+                             ("playbook_steps", equals(st["step"], step.value),
+                              st["done_at"])):
+        pos = positions(frames, name)
+        at = utc64(when)
+        ok = rows & (pos >= 0) & ~np.isnat(at) & (at <= _np(now))
+        np.minimum.at(best, pos[ok], at[ok].astype(np.int64))
+    out = best.astype("datetime64[us]")
+    out[best == np.iinfo(np.int64).max] = np.datetime64("NaT")
+    return out
+
+
+def _info_replies(
+    frames: Mapping[str, pd.DataFrame], emp: pd.DataFrame, e_pos: np.ndarray,
+    now: pd.Timestamp, n: int,
+) -> pd.DataFrame:
+    """One row per information request by ``now``, with the first reply to it: the first
+    reply linked to the request, else the first unlinked reply in the interview after it."""
     ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
-    ev_ids = ev["id"].astype("str") if "id" in ev else pd.Series(range(len(ev)), dtype="str")
+    at = utc64(ev["at"])
+    rows = np.flatnonzero(equals(ev["kind"], "info_request") & (at <= _np(now)))
+    ev_ids = (ev["id"].iloc[rows].astype("str") if "id" in ev
+              else pd.Series(rows, dtype="str"))
     req = pd.DataFrame({"event_id": ev_ids.to_numpy(),
-                        "interview_id": ev["interview_id"].astype("str").to_numpy(),
-                        "kind": ev["kind"].astype("str").to_numpy(),
-                        "anchor_at": utc(ev["at"]).array})
-    req["anchor_at"] = pd.to_datetime(req["anchor_at"], utc=True)
-    req = req[(req["kind"] == "info_request") & (req["anchor_at"] <= now)]
-    replies = msgs[(msgs["kind"] == "info_reply") & (msgs["sent_at"] <= now)]
+                        "interview_id": ev["interview_id"].iloc[rows].astype("str").to_numpy(),
+                        "anchor_at": pd.Series(at[rows], dtype="datetime64[us]")
+                        .dt.tz_localize("UTC")})
+    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
+    m_at = utc64(msg["sent_at"])
+    m_rows = np.flatnonzero(equals(msg["kind"], "info_reply") & (m_at <= _np(now)))
+    reply_to = (msg["reply_to_event_id"].iloc[m_rows] if "reply_to_event_id" in msg
+                else pd.Series([None] * len(m_rows)))
+    replies = pd.DataFrame({
+        "interview_id": msg["interview_id"].iloc[m_rows].astype("str").to_numpy(),
+        "sent_at": pd.Series(m_at[m_rows], dtype="datetime64[us]").dt.tz_localize("UTC"),
+        "reply_to": reply_to.astype("str").to_numpy(),
+    })
     linked = replies.groupby("reply_to")["sent_at"].min()
     sent = (req["event_id"].map(linked) if len(linked) and len(req)
             else pd.Series(pd.NaT, index=req.index, dtype="datetime64[us, UTC]"))
@@ -313,49 +387,14 @@ def own_response_times(
         pairs = pairs[pairs["sent_at"] >= pairs["anchor_at"]]
         first = pairs.groupby("index")["sent_at"].min()
         info.loc[first.index, "sent_at"] = first
-    info = info.drop(columns="event_id")
-    info = info.join(emp.set_index("interview_id")["company"], on="interview_id")
-    info = info.assign(kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
-    parts.append(info)
-
-    # follow-up: FOLLOW_UP_AFTER the promised (or assumed) date, unless they answered before
-    fu = emp.assign(kind="follow_up", anchor_at=follow_up_due(emp, user_zone(frames)))
-    fu = fu.assign(due_at=fu["anchor_at"] + FOLLOW_UP_TOLERANCE)
-    fu_sent = _first_sent(msgs, _steps_done(frames, Step.FOLLOW_UP), "follow_up", now)
-    fu = fu.join(fu_sent, on="interview_id")
-    parts.append(fu[["interview_id", "company", "anchor_at", "due_at", "kind", "sent_at",
-                     "first_response_at"]])
-
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
-        len(p) for p in parts) else pd.DataFrame(
-        columns=["kind", "interview_id", "company", "anchor_at", "due_at", "sent_at"])
-    for col in ("anchor_at", "due_at", "sent_at"):
-        out[col] = pd.to_datetime(out[col], utc=True)
-    if "first_response_at" not in out:
-        out["first_response_at"] = pd.NaT
-    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
-    out["hours"] = (out["sent_at"] - out["anchor_at"]) / _HOUR
-    sent_by_due = out["sent_at"].notna() & (out["sent_at"] <= out["due_at"])
-    timing = np.select(
-        [sent_by_due, out["sent_at"].notna(), now > out["due_at"]],
-        ["on time", "late", "missing"], "open",
-    ).astype(object)
-    is_fu = (out["kind"] == "follow_up").to_numpy()
-    too_early = is_fu & (out["sent_at"] < out["anchor_at"] - FOLLOW_UP_TOLERANCE).to_numpy()
-    timing[too_early] = "too early"
-    answered_first = (out["first_response_at"].notna()
-                      & (out["first_response_at"] <= out["anchor_at"])).to_numpy()
-    not_needed = is_fu & answered_first & ~out["sent_at"].notna().to_numpy()
-    timing[not_needed] = "not needed"
-    out["timing"] = timing
-    within = pd.array([True if t == "on time" else False if t in ("late", "missing", "too early")
-                       else pd.NA for t in timing], dtype="boolean")
-    out["within"] = within
-    kinds = {"thank_you": 0, "info_reply": 1, "follow_up": 2}
-    out = out.assign(_k=out["kind"].map(kinds)).sort_values(["_k", "anchor_at"], kind="stable")
-    cols = ["kind", "interview_id", "company", "anchor_at", "due_at", "sent_at", "hours",
-            "within", "timing"]
-    return out[cols].reset_index(drop=True).astype({"kind": "str", "timing": "str"})
+    # the company as the employer table has it (interviews that have ended by now)
+    emp_row = np.full(n, -1, dtype=np.int64)
+    emp_row[e_pos[e_pos >= 0]] = np.flatnonzero(e_pos >= 0)
+    r_pos = positions(frames, "employer_events")[rows]
+    company = take_or_missing(emp["company"].to_numpy(dtype=object),
+                              np.where(r_pos >= 0, emp_row[np.maximum(r_pos, 0)], -1), np.nan)
+    return info.drop(columns="event_id").assign(
+        company=company, kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
 
 
 def own_response_summary(

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from afterview_analysis.analytics._frames import AnalysisError, table, utc
+from afterview_analysis.analytics._keys import equals, interview_index, positions
 from afterview_analysis.analytics._stats import CONFIDENCE, t_quantile, trend_from_sums
 
 __all__ = [
@@ -50,8 +51,8 @@ _DAYS = 30.0
 _KINDS = ("skill", "category")
 
 _HISTORY_COLUMNS = {
-    "kind": "str",
-    "area": "str",
+    "kind": "category",
+    "area": "category",
     "interview_id": "str",
     "at": "datetime64[us, UTC]",
     "score": "float64",
@@ -73,26 +74,48 @@ def _check_window(window: int) -> None:
         raise AnalysisError(f"window = {window!r}: must be a whole number of at least 1")
 
 
-def _when(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.Index, np.ndarray]:
-    iv = table(frames, "interviews", ["id", "starts_at"])
-    ids = pd.Index(iv["id"].astype("str").to_numpy())
-    at = utc(iv["starts_at"]).to_numpy(dtype="datetime64[us]")
-    return ids, at
+def _time_rank(ids: pd.Index, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dated interviews in time order, ties broken by id: ``order`` lists their positions
+    and ``rank[pos]`` is each one's place in it (-1 for an interview without a date)."""
+    dated = np.flatnonzero(~np.isnat(at))
+    order = dated[np.argsort(at[dated], kind="stable")]
+    t = at[order]
+    tie = np.flatnonzero(t[1:] == t[:-1])
+    if len(tie):
+        # only the interviews that share a start need their ids compared
+        slots = np.union1d(tie, tie + 1)
+        sub = order[slots]
+        by_id = np.argsort(np.argsort(ids.to_numpy()[sub], kind="stable"), kind="stable")
+        order[slots] = sub[np.lexsort((by_id, t[slots]))]
+    rank = np.full(len(at), -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return order, rank
+
+
+def _per_interview_means(
+    rank: np.ndarray, code: np.ndarray, y: np.ndarray, m: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and count of ``y`` per (area code, interview time rank), sorted by area, then
+    time: returns (code, rank, mean, count) of the pairs that have a score."""
+    key = code * m + rank
+    if k * m <= 4 * len(key) + 1_000_000:  # dense: a count per possible pair, no sort
+        counts = np.bincount(key, minlength=k * m)
+        hit = np.flatnonzero(counts)
+        sums = np.bincount(key, weights=y, minlength=k * m)[hit]
+        counts = counts[hit]
+    else:
+        hit, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse, weights=y, minlength=len(hit))
+        counts = np.bincount(inverse, minlength=len(hit))
+    return hit // m, hit % m, sums / counts, counts
 
 
 def _long(
-    kind: str, names: list[str], pos: np.ndarray, code: np.ndarray, score: np.ndarray,
-    count: np.ndarray, ids: pd.Index, at: np.ndarray, window: int,
+    kind: str, code: np.ndarray, pos: np.ndarray, score: np.ndarray, count: np.ndarray,
+    at: np.ndarray, window: int,
 ) -> pd.DataFrame:
-    """Sort per-(interview, area) scores by area then time; add the rolling mean."""
-    when = at[pos]
-    # ties in time are broken by interview id; ranking the ids once lets the sort
-    # compare integers instead of strings
-    id_rank = np.empty(len(ids), dtype=np.int64)
-    id_rank[np.argsort(ids.to_numpy(), kind="stable")] = np.arange(len(ids))
-    order = np.lexsort((id_rank[pos], when, code))
-    pos, code, score, count = pos[order], code[order], score[order], count[order]
-    when = when[order]
+    """Per-(interview, area) scores, already sorted by area then time, with the rolling
+    mean of the last ``window`` scores of the area (areas and interviews as codes)."""
     n = len(code)
     idx = np.arange(n)
     is_start = np.ones(n, dtype=bool)
@@ -104,11 +127,10 @@ def _long(
     rolling = (cs[idx + 1] - cs[lo]) / (idx + 1 - lo) if n else score
     return pd.DataFrame(
         {
-            "kind": pd.Series(np.full(n, kind, dtype=object), dtype="str"),
-            "area": pd.Series(np.asarray(names, dtype=object)[code], dtype="str")
-            if n else pd.Series([], dtype="str"),
-            "interview_id": pd.Series(ids.to_numpy()[pos], dtype="str"),
-            "at": pd.Series(when, dtype="datetime64[us]").dt.tz_localize("UTC"),
+            "kind": kind,
+            "area": code,
+            "interview_id": pos,
+            "at": at[pos],
             "score": score.astype(float),
             "n_questions": count.astype("int64"),
             "rolling_mean": rolling.astype(float),
@@ -125,7 +147,8 @@ def score_history(
     ``interview_id``, ``at`` (interview start, UTC), ``score`` (the skill score, or the mean
     of the interview's questions in the category), ``n_questions`` (1 for skills) and
     ``rolling_mean`` (simple moving average of this and the previous ``window - 1`` scores
-    of the area). Scores of interviews without a start date are left out.
+    of the area). Rows are sorted by kind, area, then time (ties by interview id). Scores
+    of interviews without a start date are left out.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> h = score_history(tiny_frames(), by="skill", window=2)
@@ -133,41 +156,52 @@ def score_history(
     [[2.0, 2.0], [3.0, 2.5], [4.0, 3.5]]
     """
     _check_window(window)
-    ids, at = _when(frames)
+    iv = table(frames, "interviews", ["id", "starts_at"])
+    ids = interview_index(frames)
+    at = utc(iv["starts_at"]).to_numpy(dtype="datetime64[us]")
+    order, rank = _time_rank(ids, at)
     parts = []
     for kind in _kinds(by):
-        if kind == "skill":
-            ss = table(frames, "skill_scores", ["interview_id", "skill", "score"])
-            key, names_src = ss["skill"], ss["skill"]
-            scores = ss["score"]
-        else:
-            qs = table(frames, "questions", ["interview_id", "category", "score"])
-            key, names_src = qs["category"], qs["category"]
-            scores = qs["score"]
-        src = table(frames, "skill_scores" if kind == "skill" else "questions", ["interview_id"])
-        pos = ids.get_indexer(src["interview_id"].astype("str").to_numpy())
-        if isinstance(names_src.dtype, pd.CategoricalDtype):
-            names = [str(c) for c in names_src.cat.categories]
-            code = key.cat.codes.to_numpy()
+        name, col = ("skill_scores", "skill") if kind == "skill" else ("questions", "category")
+        src = table(frames, name, ["interview_id", col, "score"])
+        pos = positions(frames, name)
+        key = src[col]
+        if isinstance(key.dtype, pd.CategoricalDtype):
+            names = [str(c) for c in key.cat.categories]
+            code = key.cat.codes.to_numpy().astype(np.int64)
         else:
             code, uniques = pd.factorize(key.astype("str"), sort=True)
             names = [str(u) for u in uniques]
-        y = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        ok = (pos >= 0) & (code >= 0) & ~np.isnan(y)
-        if len(pos):
-            ok &= ~np.isnat(at[np.where(pos >= 0, pos, 0)]) if len(at) else False
-        pos, code, y = pos[ok], code[ok], y[ok]
-        # one score per (interview, area): the mean over the interview's rows
-        k = max(len(names), 1)
-        key2 = pos.astype(np.int64) * k + code
-        uniq, inverse = np.unique(key2, return_inverse=True)
-        sums = np.bincount(inverse, weights=y, minlength=len(uniq))
-        counts = np.bincount(inverse, minlength=len(uniq))
-        mean = sums / np.maximum(counts, 1)
-        code = (uniq % k).astype(np.int64)
-        parts.append(_long(kind, names, uniq // k, code, mean, counts, ids, at, window))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return out.astype(_HISTORY_COLUMNS) if len(out) else _empty_history()
+        y = pd.to_numeric(src["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        r = rank[pos] if len(rank) else np.full(len(pos), -1)
+        ok = (pos >= 0) & (r >= 0) & (code >= 0) & ~np.isnan(y)
+        code, r, mean, count = _per_interview_means(r[ok], code[ok], y[ok], len(order),
+                                                    len(names))
+        parts.append((names, _long(kind, code, order[r], mean, count, at, window)))
+    return _labelled(parts, ids)
+
+
+def _labelled(parts: list[tuple[list[str], pd.DataFrame]], ids: pd.Index) -> pd.DataFrame:
+    """One history frame from the parts (areas and interviews still as integer codes):
+    ``kind`` and ``area`` become categoricals, ``interview_id`` the ids as text."""
+    if not any(len(df) for _, df in parts):
+        return _empty_history()
+    areas = list(dict.fromkeys(a for names, _ in parts for a in names))
+    where = {a: i for i, a in enumerate(areas)}
+    kinds = list(dict.fromkeys(df["kind"].iloc[0] for _, df in parts if len(df)))
+    frames = []
+    for names, df in parts:
+        if len(df):
+            recode = np.array([where[a] for a in names], dtype=np.int64)
+            frames.append(df.assign(kind=kinds.index(df["kind"].iloc[0]),
+                                    area=recode[df["area"].to_numpy()]))
+    out = pd.concat(frames, ignore_index=True)
+    return out.assign(
+        kind=pd.Categorical.from_codes(out["kind"].to_numpy(), kinds),
+        area=pd.Categorical.from_codes(out["area"].to_numpy(), areas),
+        interview_id=pd.Series(ids.take(out["interview_id"].to_numpy()), dtype="str"),
+        at=pd.Series(out["at"].to_numpy(), dtype="datetime64[us]").dt.tz_localize("UTC"),
+    )
 
 
 def _empty_history() -> pd.DataFrame:
@@ -191,12 +225,12 @@ def trends_from_history(
             {"kind": "str", "area": "str", "n": "int64", "verdict": "str"}
         )
     # one integer per (kind, area) pair, in order of first appearance: each column is
-    # factorized on its own and the two codes combined (much cheaper than factorizing
-    # a MultiIndex of strings)
-    kind_code, kinds = pd.factorize(history["kind"].astype("str"))
-    area_code, areas = pd.factorize(history["area"].astype("str"))
-    code, pairs = pd.factorize(kind_code.astype("int64") * len(areas) + area_code)
-    uniques = [(kinds[p // len(areas)], areas[p % len(areas)]) for p in pairs]
+    # coded on its own (free for the categoricals score_history gives) and the two
+    # codes combined, much cheaper than factorizing pairs of strings
+    kind_code, kinds = _codes(history["kind"])
+    area_code, areas = _codes(history["area"])
+    code, pairs = pd.factorize(kind_code * len(areas) + area_code)
+    uniques = [(str(kinds[p // len(areas)]), str(areas[p % len(areas)])) for p in pairs]
     g = len(uniques)
     y = history["score"].to_numpy(dtype=float)
     at = history["at"].to_numpy(dtype="datetime64[us]")
@@ -246,6 +280,14 @@ def trends_from_history(
     out["first_at"] = pd.to_datetime(out["first_at"]).dt.tz_localize("UTC")
     out["last_at"] = pd.to_datetime(out["last_at"]).dt.tz_localize("UTC")
     return out.astype({"kind": "str", "area": "str", "verdict": "str"})
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (int64) and their labels of a text or categorical column."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
+    code, labels = pd.factorize(column.astype("str"))
+    return code.astype(np.int64), labels
 
 
 def _verdict(fit: dict[str, float], n: int, span_days: float, min_n: int) -> str:
@@ -360,48 +402,80 @@ def focus_next(
         frames, "questions", ["interview_id", "text", "category", "score", "next_time"]
     )
     iv = table(frames, "interviews", ["id", "company", "starts_at"])
-    info = iv.set_index(iv["id"].astype("str"))[["company", "starts_at"]]
-    q = qs.assign(
-        interview_id=qs["interview_id"].astype("str"), category=qs["category"].astype("str")
-    )
-    q = q.join(info, on="interview_id")
-    ss = table(frames, "skill_scores", ["interview_id", "skill", "score"])
+    q_pos = positions(frames, "questions")
+    q_score = pd.to_numeric(qs["score"], errors="coerce").to_numpy(dtype=float,
+                                                                    na_value=np.nan)
+    iv_at = utc(iv["starts_at"]).to_numpy(dtype="datetime64[us]")
+    # newest first, undated last: the order among questions of equal score
+    recency = np.where(np.isnat(iv_at), np.iinfo(np.int64).max, -iv_at.astype(np.int64))
+    q_recency = np.where(q_pos >= 0, recency[np.maximum(q_pos, 0)], np.iinfo(np.int64).max)
+    text = qs["text"].to_numpy()
+    category = qs["category"]
     rows = []
     for rank, (_, area) in enumerate(top.iterrows(), start=1):
         if area["kind"] == "category":
-            pick = q[q["category"] == area["area"]]
+            pick = np.flatnonzero(equals(category, area["area"]))
         else:
-            own = ss[ss["skill"].astype("str") == area["area"]]
-            low = pd.to_numeric(own["score"], errors="coerce")
-            worst = own.loc[low == low.min(), "interview_id"].astype("str") if len(own) else []
-            pick = q[q["interview_id"].isin(set(worst))]
-        pick = (
-            pick.assign(_score=pd.to_numeric(pick["score"], errors="coerce"))
-            .sort_values(["_score", "starts_at"], ascending=[True, False], kind="stable")
-            .drop_duplicates("text")
-            .head(per_area)
-        )
+            # the questions of the interviews where the skill scored lowest
+            ss = table(frames, "skill_scores", ["interview_id", "skill", "score"])
+            own = equals(ss["skill"], area["area"])
+            low = pd.to_numeric(ss["score"], errors="coerce").to_numpy(dtype=float,
+                                                                        na_value=np.nan)
+            worst = np.zeros(len(iv), dtype=bool)
+            if own.any() and not np.isnan(low[own]).all():
+                s_pos = positions(frames, "skill_scores")
+                hit = own & (low == np.nanmin(low[own])) & (s_pos >= 0)
+                worst[s_pos[hit]] = True
+            pick = np.flatnonzero((q_pos >= 0) & worst[np.maximum(q_pos, 0)])
         base = {
             "rank": rank, "kind": area["kind"], "area": area["area"],
             "recent": area["recent"], "recent_n": area["recent_n"],
             "recent_low": area["recent_low"], "recent_high": area["recent_high"],
             "verdict": area["verdict"],
         }
-        if pick.empty:
+        chosen = _lowest_distinct(pick, q_score, q_recency, text, per_area)
+        if not chosen:
             rows.append(base | dict.fromkeys(
                 ["question", "category", "score", "next_time", "company", "at"]))
-        for _, qrow in pick.iterrows():
+        for i in chosen:
+            p = q_pos[i]
+            next_time = qs["next_time"].iloc[i]
             rows.append(base | {
-                "question": qrow["text"], "category": qrow["category"],
-                "score": _int_or_none(qrow["score"]),
-                "next_time": None if pd.isna(qrow["next_time"]) else qrow["next_time"],
-                "company": qrow["company"], "at": qrow["starts_at"],
+                "question": text[i], "category": _text_or_none(category.iloc[i]),
+                "score": _int_or_none(q_score[i]),
+                "next_time": None if pd.isna(next_time) else next_time,
+                "company": iv["company"].iloc[p] if p >= 0 else None,
+                "at": iv["starts_at"].iloc[p] if p >= 0 else None,
             })
     cols = ["rank", "kind", "area", "recent", "recent_n", "recent_low", "recent_high",
             "verdict", "question", "category", "score", "next_time", "company", "at"]
     out = pd.DataFrame(rows, columns=cols)
     out["score"] = out["score"].astype("Int64")
     return out
+
+
+def _lowest_distinct(
+    rows: np.ndarray, score: np.ndarray, recency: np.ndarray, text: np.ndarray, k: int
+) -> list[int]:
+    """Up to ``k`` of ``rows``: lowest score first (NaN last), then by ``recency``
+    (ascending; ties keep row order), each question text once (its first such row)."""
+    out: list[int] = []
+    seen: set = set()
+    s = score[rows]
+    levels = [rows[s == level] for level in np.unique(s[~np.isnan(s)])]
+    levels.append(rows[np.isnan(s)])
+    for level in levels:
+        for i in level[np.argsort(recency[level], kind="stable")]:
+            if text[i] not in seen:
+                seen.add(text[i])
+                out.append(int(i))
+                if len(out) == k:
+                    return out
+    return out
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if pd.isna(value) else str(value)
 
 
 def _int_or_none(value: object) -> int | None:
