@@ -28,6 +28,7 @@ from afterview_analysis.analytics._frames import (
     as_of_timestamp,
     end_of_local_day,
     local_date,
+    period_start,
     table,
     user_zone,
     utc64,
@@ -36,14 +37,17 @@ from afterview_analysis.analytics._keys import equals, positions, positions_of, 
 from afterview_analysis.analytics._stats import wilson_interval
 from afterview_analysis.analytics.responses import (
     _np,
-    _period,
     employer_response_times,
     follow_up_due,
 )
 from afterview_analysis.records import Step
 from afterview_analysis.rules import DEADLINES, MESSAGE_STEP
 
-__all__ = ["playbook_compliance", "step_deadlines"]
+__all__ = ["STATUSES", "playbook_compliance", "step_deadlines"]
+
+#: The status of a step, as :func:`step_deadlines` gives it (a categorical, in this order).
+STATUSES = ["on time", "late", "missing", "open", "not needed"]
+_STEPS = [s.value for s in Step]
 
 
 def _anchor(kind: str, times: pd.DataFrame, zone: str) -> pd.Series:
@@ -102,7 +106,7 @@ def step_deadlines(
     step was marked done, NaT if not or after ``as_of``), ``status``: "on time" (done by
     the due moment), "late", "missing" (due moment passed, not done), "open" (not due
     yet, not done), "not needed" (a follow-up when the employer answered before it fell
-    due).
+    due). ``step`` and ``status`` are categoricals (the playbook's order; :data:`STATUSES`).
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> d = step_deadlines(tiny_frames(), as_of="2026-04-01")
@@ -138,19 +142,21 @@ def step_deadlines(
         is_done = ~np.isnat(done_np)
         status = np.select(
             [is_done & (done_np <= due_at), is_done, (due_at < _np(now))],
-            ["on time", "late", "missing"], "open").astype(object)
+            [0, 1, 2], 3)
         if step == Step.FOLLOW_UP:
             answered = first_response <= due_at  # NaT compares False
-            status[~is_done & answered] = "not needed"
-        part = pd.DataFrame({"interview_id": times["interview_id"].to_numpy(),
-                             "starts_at": starts, "step": step.value, "due_at": due,
-                             "done_at": done_at, "status": status})
+            status[~is_done & answered] = 4
+        part = pd.DataFrame({
+            "interview_id": times["interview_id"].to_numpy(), "starts_at": starts,
+            "step": pd.Categorical.from_codes(np.full(len(times), code), _STEPS),
+            "due_at": due, "done_at": done_at,
+            "status": pd.Categorical.from_codes(status, STATUSES)})
         parts.append(part.iloc[by_start])
     cols = ["interview_id", "starts_at", "step", "due_at", "done_at", "status"]
     if not any(len(p) for p in parts):
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     out = pd.concat(parts, ignore_index=True)
-    return out[cols].astype({"interview_id": "str", "step": "str", "status": "str"})
+    return out[cols].astype({"interview_id": "str"})
 
 
 def playbook_compliance(
@@ -170,28 +176,39 @@ def playbook_compliance(
     4    3        2     1          0.667
     """
     d = step_deadlines(frames, as_of) if deadlines is None else deadlines
-    d = d[~d["status"].isin(["open", "not needed"])]
-    keys = ["step"]
-    if freq is not None:
-        at = pd.to_datetime(d["starts_at"], utc=True).dt.tz_localize(None)
-        d = d.assign(period=at.dt.to_period(_period(freq)).dt.start_time)
-        keys.append("period")
-    counts = pd.crosstab([d[k] for k in keys], d["status"]) if len(d) else pd.DataFrame()
-    counts = counts.reindex(columns=["on time", "late", "missing"], fill_value=0)
+    steps = list(Step)
+    judged = ["on time", "late", "missing"]
+    step = _step_codes(d["step"], {s.value: s for s in steps}, steps)
+    status = np.full(len(d), -1, dtype=np.int64)
+    for code, value in enumerate(judged):
+        status[equals(d["status"], value)] = code
+    keep = (status >= 0) & (step >= 0)
+    step, status = step[keep], status[keep]
     if freq is None:
-        counts = counts.reindex([s.value for s in Step], fill_value=0)
-        counts.index.name = "step"
-    out = counts.reset_index()
-    out.columns.name = None
-    out = out.rename(columns={"on time": "on_time"})
-    out.insert(len(keys), "due", out[["on_time", "late", "missing"]].sum(axis=1))
+        cell = step
+        labels = pd.DataFrame({"step": [s.value for s in steps]})
+    else:
+        period = period_start(utc64(d["starts_at"])[keep], freq)
+        dated = ~np.isnat(period)
+        step, status, period = step[dated], status[dated], period[dated]
+        pcode, periods = pd.factorize(period, sort=True)
+        cell = step * max(len(periods), 1) + pcode
+    counts = np.bincount(cell * 3 + status,
+                         minlength=len(labels) * 3 if freq is None else 0)
+    counts = np.pad(counts, (0, -len(counts) % 3)).reshape(-1, 3)
+    if freq is not None:  # only the (step, period) pairs that occur, by step then period
+        seen = np.flatnonzero(counts.sum(axis=1))
+        n_p = max(len(periods), 1)
+        labels = pd.DataFrame({
+            "step": [steps[i].value for i in seen // n_p],
+            "period": pd.Series(np.asarray(periods)[seen % n_p], dtype="datetime64[us]"),
+        })
+        counts = counts[seen]
+    out = labels.assign(due=counts.sum(axis=1), on_time=counts[:, 0], late=counts[:, 1],
+                        missing=counts[:, 2])
     with np.errstate(invalid="ignore", divide="ignore"):
         out["share_on_time"] = np.where(out["due"] > 0,
                                         out["on_time"] / out["due"].clip(lower=1), np.nan)
     out["low"], out["high"] = wilson_interval(out["on_time"], out["due"])
-    if freq is not None and len(out):
-        order = {s.value: i for i, s in enumerate(Step)}
-        out = out.assign(_o=out["step"].map(order)).sort_values(["_o", "period"]).drop(
-            columns="_o")
     ints = ["due", "on_time", "late", "missing"]
-    return out.astype({c: "int64" for c in ints}).reset_index(drop=True)
+    return out.astype({"step": "str"} | {c: "int64" for c in ints})

@@ -31,6 +31,7 @@ from afterview_analysis.analytics._frames import (
     as_of_timestamp,
     end_of_local_day,
     local_date,
+    period_start,
     table,
     user_zone,
     utc,
@@ -44,7 +45,7 @@ from afterview_analysis.analytics._keys import (
     positions_of,
     take_or_missing,
 )
-from afterview_analysis.analytics._stats import wilson_interval
+from afterview_analysis.analytics._stats import grouped_quantiles, wilson_interval
 from afterview_analysis.records import MessageKind, Step
 from afterview_analysis.rules import (
     FEEDBACK_ASSUMED_AFTER,
@@ -467,21 +468,27 @@ def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.D
     """
     q = table(frames, "questions", ["interview_id", "category", "minutes"])
     iv = table(frames, "interviews", ["id", "starts_at"])
-    when = pd.Series(utc(iv["starts_at"]).array, index=iv["id"].astype("str").to_numpy())
-    df = pd.DataFrame({
-        "category": q["category"].astype("str").to_numpy(),
-        "minutes": pd.to_numeric(q["minutes"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan),
-        "at": when.reindex(q["interview_id"].astype("str").to_numpy()).array,
-    }).dropna()
+    period = take_or_missing(period_start(utc64(iv["starts_at"]), freq),
+                             positions(frames, "questions"))
+    minutes = pd.to_numeric(q["minutes"], errors="coerce").to_numpy(dtype=float,
+                                                                    na_value=np.nan)
+    if isinstance(q["category"].dtype, pd.CategoricalDtype):
+        code, names = q["category"].cat.codes.to_numpy(), q["category"].cat.categories
+    else:
+        code, names = pd.factorize(q["category"].astype("str"), sort=True)
+    ok = ~np.isnan(minutes) & ~np.isnat(period) & (code >= 0)
     cols = ["category", "period", "n", "median", "q1", "q3"]
-    if df.empty:
+    if not ok.any():
         return pd.DataFrame(columns=cols)
-    at = pd.to_datetime(df["at"], utc=True).dt.tz_localize(None)
-    df["period"] = at.dt.to_period(_period(freq)).dt.start_time
-    g = df.groupby(["category", "period"], sort=True)["minutes"]
-    out = pd.concat(
-        [g.size().rename("n"), g.median().rename("median"), g.quantile(0.25).rename("q1"),
-         g.quantile(0.75).rename("q3")], axis=1,
-    ).reset_index()
-    return out[cols]
+    p_code, periods = pd.factorize(period[ok], sort=True)
+    # categories by name, then periods in time order, as pandas' groupby sorts them
+    by_name = np.argsort(np.argsort(np.asarray(names, dtype=str), kind="stable"))
+    cell = by_name[code[ok]] * len(periods) + p_code
+    n, (q1, median, q3) = grouped_quantiles(cell, minutes[ok], len(names) * len(periods))
+    seen = np.flatnonzero(n)
+    name_of = np.asarray(names, dtype=object)[np.argsort(by_name)]
+    return pd.DataFrame({
+        "category": pd.Series(name_of[seen // len(periods)], dtype="str"),
+        "period": pd.Series(np.asarray(periods)[seen % len(periods)], dtype="datetime64[us]"),
+        "n": n[seen].astype("int64"), "median": median[seen], "q1": q1[seen], "q3": q3[seen],
+    })
