@@ -91,9 +91,28 @@ def positions_of(
         col = df[column]
         if col.dtype != ids.dtype:
             col = col.astype("str")
-        return ids.get_indexer(col.to_numpy()).astype(np.int64, copy=False)
+        return _lookup(ids, col.to_numpy())
 
     return _cached(("positions", column, id(df), id(ids)), (df, ids), compute)
+
+
+def _lookup(ids: pd.Index, values: np.ndarray) -> np.ndarray:
+    """``ids.get_indexer(values)`` as int64, looking each run of equal neighbours up once.
+
+    A journal stores an interview's questions and skill scores together, so most rows
+    repeat the id above them; comparing neighbours is cheaper than hashing every id.
+    """
+    n = len(values)
+    sample = values[:4096]
+    if n > 1 and np.count_nonzero(sample[1:] != sample[:-1]) < len(sample) // 2:
+        head = np.empty(n, dtype=bool)
+        head[0] = True
+        np.not_equal(values[1:], values[:-1], out=head[1:])
+        starts = np.flatnonzero(head)
+        if len(starts) <= n // 2:
+            found = ids.get_indexer(values[starts]).astype(np.int64, copy=False)
+            return np.repeat(found, np.diff(np.append(starts, n)))
+    return ids.get_indexer(values).astype(np.int64, copy=False)
 
 
 def equals(column: pd.Series, value: str) -> np.ndarray:

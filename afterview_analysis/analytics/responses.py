@@ -173,9 +173,12 @@ def employer_response_times(
     return out[cols].sort_values("ends_at", kind="stable").reset_index(drop=True)
 
 
-def _summarise(df: pd.DataFrame, by: str | None, values: dict[str, str]) -> pd.DataFrame:
-    """Median, q1, q3 and n of each ``values`` column per group (vectorised)."""
-    key = df[by].astype("str") if by else pd.Series(0, index=df.index)
+def _summarise(
+    df: pd.DataFrame, by: str | None, values: dict[str, str],
+    counts: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Median, q1, q3 and n of each ``values`` column per group of ``by`` (groups sorted,
+    rows without a group left out), and the sum of each ``counts`` mask per group."""
     if df.empty:
         if by:
             return pd.DataFrame()
@@ -183,16 +186,25 @@ def _summarise(df: pd.DataFrame, by: str | None, values: dict[str, str]) -> pd.D
         for prefix in values.values():
             row |= {f"{prefix}_n": 0, f"{prefix}_median": np.nan, f"{prefix}_q1": np.nan,
                     f"{prefix}_q3": np.nan}
-        return pd.DataFrame([row])
-    out = pd.DataFrame({"interviews": key.groupby(key, sort=True).size()})
+        return pd.DataFrame([row | dict.fromkeys(counts or {}, 0)])
+    if by:
+        code, groups = pd.factorize(df[by].astype("str"), sort=True)
+    else:
+        code, groups = np.zeros(len(df), dtype=np.int64), None
+    keep = code >= 0
+    code = code[keep]
+    size = len(groups) if by else 1
+    out = pd.DataFrame({"interviews": np.bincount(code, minlength=size)})
+    if by:
+        out.insert(0, by, pd.Series(groups, dtype="str"))
     for col, prefix in values.items():
-        g = pd.to_numeric(df[col], errors="coerce").astype(float).groupby(key, sort=True)
-        out[f"{prefix}_n"] = g.count()
-        out[f"{prefix}_median"] = g.median()
-        out[f"{prefix}_q1"] = g.quantile(0.25)
-        out[f"{prefix}_q3"] = g.quantile(0.75)
-    out = out.reset_index(names=by or "_all")
-    return out.drop(columns="_all") if not by else out
+        v = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        n, (q1, median, q3) = grouped_quantiles(code, v[keep], size)
+        out[f"{prefix}_n"] = n
+        out[f"{prefix}_median"], out[f"{prefix}_q1"], out[f"{prefix}_q3"] = median, q1, q3
+    for name, mask in (counts or {}).items():
+        out[name] = np.bincount(code[mask[keep]], minlength=size)
+    return out
 
 
 def employer_response_summary(
@@ -214,15 +226,14 @@ def employer_response_summary(
     if by not in ("stage", "company", None):
         raise AnalysisError(f"by = {by!r}: must be 'stage', 'company' or None")
     t = employer_response_times(frames, as_of) if times is None else times
-    out = _summarise(t, by, {"days_to_response": "days", "days_late": "late"})
+    ghost = (t["status"] == "ghosting candidate").to_numpy(dtype=bool)
+    out = _summarise(t, by, {"days_to_response": "days", "days_late": "late"},
+                     {"ghosting": ghost})
     if out.empty:
         cols = ([by] if by else []) + ["interviews"] + [
             f"{p}_{s}" for p in ("days", "late") for s in ("n", "median", "q1", "q3")
         ] + ["ghosting", "ghosting_share", "ghosting_low", "ghosting_high"]
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
-    ghost = (t["status"] == "ghosting candidate")
-    counts = ghost.groupby(t[by], observed=True).sum() if by else pd.Series([ghost.sum()])
-    out["ghosting"] = counts.to_numpy() if by else [int(ghost.sum())]
     low, high = wilson_interval(out["ghosting"], out["interviews"])
     out["ghosting_share"] = out["ghosting"] / out["interviews"]
     out["ghosting_low"], out["ghosting_high"] = low, high
@@ -421,21 +432,27 @@ def own_response_summary(
         "follow_up": f"{FOLLOW_UP_AFTER.days} days after the promised date "
                      f"(+/- {FOLLOW_UP_TOLERANCE.days} days)",
     }
-    rows = []
-    for kind, target in targets.items():
-        part = t[(t["kind"] == kind) & ~t["timing"].isin(["open", "not needed"])]
-        hours = part["hours"].dropna()
-        q = hours.quantile([0.25, 0.5, 0.75]) if len(hours) else pd.Series([np.nan] * 3)
-        on_time = int((part["timing"] == "on time").sum())
-        rows.append({
-            "kind": kind, "target": target, "due": len(part),
-            "sent": int(part["sent_at"].notna().sum()),
-            "hours_median": float(q.iloc[1]), "hours_q1": float(q.iloc[0]),
-            "hours_q3": float(q.iloc[2]), "on_time": on_time,
-            "too_early": int((part["timing"] == "too early").sum()),
-            "late": int((part["timing"] == "late").sum()),
-            "missing": int((part["timing"] == "missing").sum()),
-        })
+    kinds = list(targets)
+    kind = pd.Categorical(t["kind"], categories=kinds).codes.astype(np.int64)
+    timing = t["timing"].to_numpy(dtype=object)
+    judged = (kind >= 0) & ~np.isin(timing, ["open", "not needed"])
+    code = kind[judged]
+    _, (q1, median, q3) = grouped_quantiles(code, t["hours"].to_numpy(
+        dtype=float, na_value=np.nan)[judged], len(kinds))
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(code[mask[judged]], minlength=len(kinds))
+
+    sent = t["sent_at"].notna().to_numpy()
+    rows = [{
+        "kind": k, "target": targets[k], "due": int(due), "sent": int(sent_n),
+        "hours_median": median[i], "hours_q1": q1[i], "hours_q3": q3[i],
+        "on_time": int(on), "too_early": int(early), "late": int(late),
+        "missing": int(miss),
+    } for i, (k, due, sent_n, on, early, late, miss) in enumerate(zip(
+        kinds, np.bincount(code, minlength=len(kinds)), count(sent),
+        count(timing == "on time"), count(timing == "too early"), count(timing == "late"),
+        count(timing == "missing"), strict=True))]
     out = pd.DataFrame(rows)
     low, high = wilson_interval(out["on_time"], out["due"])
     with np.errstate(invalid="ignore", divide="ignore"):
