@@ -292,15 +292,23 @@ def grouped_quantiles(
     group = np.asarray(group, dtype=np.int64)
     ok = ~np.isnan(values)
     g, v = group[ok], values[ok]
+    n = np.bincount(g, minlength=n_groups)
+    out = np.full((len(qs), n_groups), np.nan)
+    if n_groups <= 64:
+        # few groups: gather each group's values (a radix sort on the codes), then
+        # numpy's selection-based quantile per group, with no sort of the values at all
+        v = v[np.argsort(g.astype(np.int16), kind="stable")]
+        ends = np.cumsum(n)
+        for i in np.flatnonzero(n):
+            out[:, i] = np.quantile(v[ends[i] - n[i]:ends[i]], qs)
+        return n, out
     order = np.argsort(v, kind="stable")
     g, v = g[order], v[order]
     # stable by group next: values stay sorted within each group (a radix sort when the
     # group codes fit in 16 bits)
     by_group = np.argsort(g.astype(np.int16) if n_groups < 2**15 else g, kind="stable")
-    g, v = g[by_group], v[by_group]
-    n = np.bincount(g, minlength=n_groups)
-    start = np.concatenate([[0], np.cumsum(n)[:-1]])
-    out = np.full((len(qs), n_groups), np.nan)
+    v = v[by_group]
+    start = np.cumsum(n) - n
     has = n > 0
     for i, q in enumerate(qs):
         at = q * (n[has] - 1)
