@@ -32,7 +32,11 @@ from afterview_analysis.analytics.calibration import (
     reliability_table,
     self_score_vs_outcome,
 )
-from afterview_analysis.analytics.compliance import playbook_compliance, step_deadlines
+from afterview_analysis.analytics.compliance import (
+    STATUSES,
+    playbook_compliance,
+    step_deadlines,
+)
 from afterview_analysis.analytics.funnel import funnel
 from afterview_analysis.analytics.responses import (
     FOLLOW_UP_TOLERANCE,
@@ -62,6 +66,7 @@ __all__ = [
     "MIN_OUTCOMES",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",
+    "STATUSES",
     "WINDOW",
     "AnalysisError",
     "answer_minutes",
