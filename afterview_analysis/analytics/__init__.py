@@ -3,7 +3,9 @@
 Every function takes the dict of frames from :meth:`Journal.frames` (or a subset with the
 tables it needs), never mutates it, and returns a new DataFrame. Every level, rate or
 trend comes with its n and a 95 % interval, and says "not enough data" when it has to.
-Functions that judge deadlines take ``as_of`` (default: now).
+Functions that judge deadlines take ``as_of`` (default: now). Rows are joined to their
+interview by position, not by text id (``_keys``); ``report.build_report`` computes those
+positions once for all the analyses it runs.
 
 Public functions (one module per topic):
 
@@ -41,6 +43,8 @@ from afterview_analysis.analytics.funnel import funnel
 from afterview_analysis.analytics.responses import (
     FOLLOW_UP_TOLERANCE,
     GHOSTING_AFTER,
+    OWN_KINDS,
+    TIMINGS,
     answer_minutes,
     employer_response_summary,
     employer_response_times,
@@ -66,7 +70,9 @@ __all__ = [
     "MIN_OUTCOMES",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",
+    "OWN_KINDS",
     "STATUSES",
+    "TIMINGS",
     "WINDOW",
     "AnalysisError",
     "answer_minutes",

@@ -57,6 +57,8 @@ from afterview_analysis.rules import (
 __all__ = [
     "FOLLOW_UP_TOLERANCE",
     "GHOSTING_AFTER",
+    "OWN_KINDS",
+    "TIMINGS",
     "answer_minutes",
     "employer_response_summary",
     "employer_response_times",
@@ -69,6 +71,10 @@ __all__ = [
 GHOSTING_AFTER = 2 * FOLLOW_UP_AFTER
 #: A follow-up within this much of its due moment is "on time" ("about a week after").
 FOLLOW_UP_TOLERANCE = pd.Timedelta(days=2)
+#: The messages :func:`own_response_times` expects, in its order (its ``kind`` categories).
+OWN_KINDS = ["thank_you", "info_reply", "follow_up"]
+#: Its ``timing`` categories: 0-3 for every message, the last two for follow-ups only.
+TIMINGS = ["on time", "late", "missing", "open", "too early", "not needed"]
 
 _DAY = pd.Timedelta(days=1)
 _HOUR = pd.Timedelta(hours=1)
@@ -256,7 +262,8 @@ def own_response_times(
     :data:`FOLLOW_UP_TOLERANCE` before the due moment) and "not needed" (the employer
     answered before it fell due). A follow-up within the tolerance after the due moment
     is "on time". Without a promised date, the follow-up clock assumes one
-    ``rules.FEEDBACK_ASSUMED_AFTER`` after the interview's day, as the agenda does. Pass
+    ``rules.FEEDBACK_ASSUMED_AFTER`` after the interview's day, as the agenda does.
+    ``kind`` and ``timing`` are categoricals (:data:`OWN_KINDS`, :data:`TIMINGS`). Pass
     ``employer`` to reuse an :func:`employer_response_times` result for the same ``as_of``.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
@@ -301,31 +308,25 @@ def own_response_times(
         parts = [pd.DataFrame(columns=["kind", "interview_id", "company", "anchor_at",
                                        "due_at", "sent_at"])]
     out = pd.concat(parts, ignore_index=True)
-    for col in ("anchor_at", "due_at", "sent_at"):
-        out[col] = pd.to_datetime(out[col], utc=True)
-    if "first_response_at" not in out:
-        out["first_response_at"] = pd.NaT
-    out["first_response_at"] = pd.to_datetime(out["first_response_at"], utc=True)
+    for col in ("anchor_at", "due_at", "sent_at", "first_response_at"):
+        if col not in out:
+            out[col] = pd.NaT
+        if not isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = pd.to_datetime(out[col], utc=True)
     out["hours"] = (out["sent_at"] - out["anchor_at"]) / _HOUR
-    was_sent = out["sent_at"].notna().to_numpy()
-    sent_by_due = was_sent & (out["sent_at"] <= out["due_at"]).to_numpy()
-    timing = np.select(
-        [sent_by_due, was_sent, (now > out["due_at"]).to_numpy()],
-        ["on time", "late", "missing"], "open",
-    ).astype(object)
-    is_fu = (out["kind"] == "follow_up").to_numpy()
-    too_early = is_fu & (out["sent_at"] < out["anchor_at"] - FOLLOW_UP_TOLERANCE).to_numpy()
-    timing[too_early] = "too early"
-    answered_first = (out["first_response_at"].notna()
-                      & (out["first_response_at"] <= out["anchor_at"])).to_numpy()
-    timing[is_fu & answered_first & ~was_sent] = "not needed"
-    out["timing"] = timing
-    on_time = timing == "on time"
-    judged = on_time | np.isin(timing, ["late", "missing", "too early"])
-    out["within"] = pd.arrays.BooleanArray(on_time, ~judged)
+    anchor, due = utc64(out["anchor_at"]), utc64(out["due_at"])
+    sent, first = utc64(out["sent_at"]), utc64(out["first_response_at"])
+    was_sent = ~np.isnat(sent)  # comparisons with NaT are False below
+    code = np.select([was_sent & (sent <= due), was_sent, due < _np(now)], [0, 1, 2], 3)
+    kind = pd.Categorical(out["kind"], categories=OWN_KINDS)
+    is_fu = kind.codes == OWN_KINDS.index("follow_up")
+    code[is_fu & (sent < anchor - FOLLOW_UP_TOLERANCE.to_timedelta64())] = 4
+    code[is_fu & (first <= anchor) & ~was_sent] = 5
+    out["kind"], out["timing"] = kind, pd.Categorical.from_codes(code, TIMINGS)
+    out["within"] = pd.arrays.BooleanArray(code == 0, np.isin(code, [3, 5]))
     cols = ["kind", "interview_id", "company", "anchor_at", "due_at", "sent_at", "hours",
             "within", "timing"]
-    return out[cols].astype({"kind": "str", "timing": "str"})
+    return out[cols]
 
 
 def _sort_key(moments: pd.Series) -> np.ndarray:

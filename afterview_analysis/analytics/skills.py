@@ -147,8 +147,9 @@ def score_history(
     ``interview_id``, ``at`` (interview start, UTC), ``score`` (the skill score, or the mean
     of the interview's questions in the category), ``n_questions`` (1 for skills) and
     ``rolling_mean`` (simple moving average of this and the previous ``window - 1`` scores
-    of the area). Rows are sorted by kind, area, then time (ties by interview id). Scores
-    of interviews without a start date are left out.
+    of the area). Rows are sorted by kind, area, then time (ties by interview id);
+    ``kind`` and ``area`` are categoricals, as the journal's skill and category columns
+    are. Scores of interviews without a start date are left out.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> h = score_history(tiny_frames(), by="skill", window=2)
@@ -255,13 +256,16 @@ def trends_from_history(
     rdev = y[recent_rows] - rmean[code[recent_rows]]
     rss = np.bincount(code[recent_rows], weights=rdev * rdev, minlength=g)
     rows = []
+    quantile: dict[int, float] = {}
     for i, (kind, area) in enumerate(uniques):
         fit = trend_from_sums(
             int(n[i]), 0.0, 0.0, float(cxx[i]), float(cxy[i]), float(cyy[i]), confidence
         )
         span_days = (last[i] - first[i]).astype("int64") / 86_400e6
         if rn[i] >= 2:
-            half = t_quantile(0.5 + confidence / 2, rn[i] - 1) * math.sqrt(
+            if rn[i] not in quantile:  # most areas have a full window: one df for all
+                quantile[rn[i]] = t_quantile(0.5 + confidence / 2, rn[i] - 1)
+            half = quantile[rn[i]] * math.sqrt(
                 rss[i] / (rn[i] - 1) / rn[i]
             )
         else:
