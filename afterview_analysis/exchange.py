@@ -196,7 +196,10 @@ def restore(value: Any) -> Any:
 
 
 def _ooxml_escape(text: str) -> str:
-    text = re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "_x005F_", text)
+    """Escape what Excel would read as an ``_xHHHH_`` code: carriage returns, and each
+    underscore that would start such a code in the output (a carriage return after
+    ``_xHHHH`` becomes one that starts with ``_``)."""
+    text = re.sub(r"_(?=x[0-9A-Fa-f]{4}[_\r])", "_x005F_", text)
     return text.replace("\r", "_x000D_")
 
 
