@@ -52,6 +52,16 @@ def utc64(series: pd.Series) -> np.ndarray:
     return utc(series).to_numpy(dtype="datetime64[us]")
 
 
+def as_utc(moments: np.ndarray) -> pd.Series:
+    """Naive ``datetime64`` UTC moments (as :func:`utc64` gives) as a UTC column."""
+    return pd.Series(moments, dtype="datetime64[us]").dt.tz_localize("UTC")
+
+
+def np_moment(moment: pd.Timestamp) -> np.datetime64:
+    """A timestamp as a naive numpy UTC moment, to compare with :func:`utc64` arrays."""
+    return np.datetime64(moment.tz_convert("UTC").tz_localize(None), "us")
+
+
 _PERIOD_MONTHS = {"MS": 1, "QS": 3, "YS": 12}
 
 

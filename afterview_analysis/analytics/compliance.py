@@ -26,22 +26,26 @@ import pandas as pd
 from afterview_analysis.analytics._frames import (
     AnalysisError,
     as_of_timestamp,
+    as_utc,
     end_of_local_day,
     local_date,
+    np_moment,
     period_start,
     table,
     user_zone,
     utc64,
 )
-from afterview_analysis.analytics._keys import equals, positions, positions_of, take_or_missing
+from afterview_analysis.analytics._keys import equals, positions_of, take_or_missing
 from afterview_analysis.analytics._stats import wilson_interval
 from afterview_analysis.analytics.responses import (
-    _np,
+    _sort_key,
+    done_moments,
     employer_response_times,
     follow_up_due,
+    step_codes,
 )
 from afterview_analysis.records import Step
-from afterview_analysis.rules import DEADLINES, MESSAGE_STEP
+from afterview_analysis.rules import DEADLINES
 
 __all__ = ["STATUSES", "playbook_compliance", "step_deadlines"]
 
@@ -56,44 +60,6 @@ def _anchor(kind: str, times: pd.DataFrame, zone: str) -> pd.Series:
     if kind == "end_of_day":
         return end_of_local_day(local_date(times["ends_at"], zone), zone)
     raise AnalysisError(f"rules.DEADLINES uses an anchor this analysis does not know: {kind!r}")
-
-
-def _done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp, n: int) -> np.ndarray:
-    """When each step counted as done first, by ``now``, as the agenda counts it
-    (rules.steps_for): ticked on the form, or the matching message sent
-    (rules.MESSAGE_STEP), or a reference's heads-up sent. A (len(Step), n) array of naive
-    UTC datetime64 per step and interview position; NaT where not done."""
-    steps = list(Step)
-    never = np.iinfo(np.int64).max
-    best = np.full(len(steps) * n, never, dtype=np.int64)
-    cutoff = np.datetime64(now.tz_convert("UTC").tz_localize(None), "us")
-
-    def add(name: str, code: np.ndarray, when: pd.Series) -> None:
-        pos = positions(frames, name)
-        at = utc64(when)
-        ok = (code >= 0) & (pos >= 0) & ~np.isnat(at) & (at <= cutoff)
-        np.minimum.at(best, code[ok] * n + pos[ok], at[ok].astype(np.int64))
-
-    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
-    add("playbook_steps", _step_codes(st["step"], {s.value: s for s in steps}, steps),
-        st["done_at"])
-    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
-    kinds = {kind.value: step for kind, step in MESSAGE_STEP.items()}
-    add("messages", _step_codes(msg["kind"], kinds, steps), msg["sent_at"])
-    heads = table(frames, "heads_ups", ["interview_id", "sent_at"])
-    add("heads_ups", np.full(len(heads), steps.index(Step.CONTACT_REFERENCES)),
-        heads["sent_at"])
-    out = best.astype("datetime64[us]")
-    out[best == never] = np.datetime64("NaT")
-    return out.reshape(len(steps), n)
-
-
-def _step_codes(column: pd.Series, meaning: Mapping[str, Step], steps: list[Step]) -> np.ndarray:
-    """Index in ``steps`` of the step each value of ``column`` stands for (-1: none)."""
-    code = np.full(len(column), -1, dtype=np.int64)
-    for value, step in meaning.items():
-        code[equals(column, value)] = steps.index(step)
-    return code
 
 
 def step_deadlines(
@@ -117,16 +83,12 @@ def step_deadlines(
     zone = user_zone(frames)
     times = employer_response_times(frames, now) if employer is None else employer
     iv = table(frames, "interviews", ["id", "starts_at"])
-    n = len(iv)
     e_pos = positions_of(frames, times)
-    starts = pd.Series(take_or_missing(utc64(iv["starts_at"]), e_pos),
-                       dtype="datetime64[us]").dt.tz_localize("UTC")
-    done = _done_moments(frames, now, n)
+    starts = as_utc(take_or_missing(utc64(iv["starts_at"]), e_pos))
+    done = done_moments(frames, now)
     first_response = utc64(times["first_response_at"])
     # rows by step, in the playbook's order; within a step by start (undated last)
-    key = starts.to_numpy(dtype="datetime64[us]").astype(np.int64)
-    by_start = np.argsort(np.where(starts.isna().to_numpy(), np.iinfo(np.int64).max, key),
-                          kind="stable")
+    by_start = np.argsort(_sort_key(starts), kind="stable")
     parts = []
     for code, step in enumerate(Step):
         if step not in DEADLINES:
@@ -136,12 +98,11 @@ def step_deadlines(
             due = follow_up_due(times, zone, offset)
         else:
             due = _anchor(anchor, times, zone) + offset
-        done_at = pd.Series(take_or_missing(done[code], e_pos),
-                            dtype="datetime64[us]").dt.tz_localize("UTC")
+        done_at = as_utc(take_or_missing(done[code], e_pos))
         due_at, done_np = utc64(due), utc64(done_at)
         is_done = ~np.isnat(done_np)
         status = np.select(
-            [is_done & (done_np <= due_at), is_done, (due_at < _np(now))],
+            [is_done & (done_np <= due_at), is_done, (due_at < np_moment(now))],
             [0, 1, 2], 3)
         if step == Step.FOLLOW_UP:
             answered = first_response <= due_at  # NaT compares False
@@ -178,7 +139,7 @@ def playbook_compliance(
     d = step_deadlines(frames, as_of) if deadlines is None else deadlines
     steps = list(Step)
     judged = ["on time", "late", "missing"]
-    step = _step_codes(d["step"], {s.value: s for s in steps}, steps)
+    step = step_codes(d["step"], {s.value: s for s in steps})
     status = np.full(len(d), -1, dtype=np.int64)
     for code, value in enumerate(judged):
         status[equals(d["status"], value)] = code

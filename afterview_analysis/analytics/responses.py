@@ -29,8 +29,10 @@ import pandas as pd
 from afterview_analysis.analytics._frames import (
     AnalysisError,
     as_of_timestamp,
+    as_utc,
     end_of_local_day,
     local_date,
+    np_moment,
     period_start,
     table,
     user_zone,
@@ -46,11 +48,12 @@ from afterview_analysis.analytics._keys import (
     take_or_missing,
 )
 from afterview_analysis.analytics._stats import grouped_quantiles, wilson_interval
-from afterview_analysis.records import MessageKind, Step
+from afterview_analysis.records import Step
 from afterview_analysis.rules import (
     FEEDBACK_ASSUMED_AFTER,
     FOLLOW_UP_AFTER,
     INFO_REPLY_WITHIN,
+    MESSAGE_STEP,
     THANK_YOU_WITHIN,
 )
 
@@ -80,11 +83,6 @@ _DAY = pd.Timedelta(days=1)
 _HOUR = pd.Timedelta(hours=1)
 
 
-def _np(moment: pd.Timestamp) -> np.datetime64:
-    """A UTC timestamp as a naive numpy moment, to compare with :func:`utc64` arrays."""
-    return np.datetime64(moment.tz_convert("UTC").tz_localize(None), "us")
-
-
 def _interviews(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     iv = table(
         frames, "interviews",
@@ -108,16 +106,6 @@ def _interviews(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             "feedback_by": pd.to_datetime(iv["feedback_by"], errors="coerce").to_numpy(),
         }
     ).astype({"starts_at": "datetime64[us, UTC]", "ends_at": "datetime64[us, UTC]"})
-
-
-def _first_by_interview(df: pd.DataFrame, when: str, value: str | None = None) -> pd.DataFrame:
-    """Earliest row per interview_id (``when`` column), as a frame indexed by interview_id."""
-    if df.empty:
-        index = pd.Index([], dtype="str", name="interview_id")
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in
-                             [when] + ([value] if value else [])}, index=index)
-    first = df.sort_values(when, kind="stable").drop_duplicates("interview_id")
-    return first.set_index("interview_id")[[when] + ([value] if value else [])]
 
 
 def follow_up_due(times: pd.DataFrame, zone: str, offset=FOLLOW_UP_AFTER) -> pd.Series:
@@ -155,14 +143,13 @@ def employer_response_times(
     ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
     pos = positions(frames, "employer_events")
     at = utc64(ev["at"])
-    answer = np.flatnonzero((pos >= 0) & ~np.isnat(at) & (at <= _np(now))
+    answer = np.flatnonzero((pos >= 0) & ~np.isnat(at) & (at <= np_moment(now))
                             & ~equals(ev["kind"], "info_request"))
     first = take_or_missing(answer, first_rows(pos[answer], at[answer], len(iv)), -1)
     kinds = ev["kind"].to_numpy(dtype=object)
     ended = (iv["ends_at"].notna() & (iv["ends_at"] <= now)).to_numpy()
     out = iv[ended].assign(
-        first_response_at=pd.Series(take_or_missing(at, first[ended]),
-                                    dtype="datetime64[us]").dt.tz_localize("UTC").array,
+        first_response_at=as_utc(take_or_missing(at, first[ended])).array,
         first_response_kind=take_or_missing(kinds, first[ended], np.nan),
     )
     out["promised_at"] = end_of_local_day(out["feedback_by"], zone)
@@ -279,10 +266,11 @@ def own_response_times(
     emp = employer_response_times(frames, now) if employer is None else employer
     n = len(interview_index(frames))
     e_pos = positions_of(frames, emp)
+    done = dict(zip(Step, done_moments(frames, now), strict=True))
     parts = []
 
-    # thank-you: within THANK_YOU_WITHIN of the end
-    sent = _first_sent(frames, MessageKind.THANK_YOU, Step.THANK_YOU, now, n)
+    # thank-you: within THANK_YOU_WITHIN of the end (the message sent, or the step ticked)
+    sent = done[Step.THANK_YOU]
     parts.append(pd.DataFrame({
         "interview_id": emp["interview_id"], "company": emp["company"],
         "anchor_at": emp["ends_at"], "kind": "thank_you",
@@ -294,7 +282,7 @@ def own_response_times(
 
     # follow-up: FOLLOW_UP_AFTER the promised (or assumed) date, unless they answered before
     anchor = follow_up_due(emp, user_zone(frames))
-    sent = _first_sent(frames, MessageKind.FOLLOW_UP, Step.FOLLOW_UP, now, n)
+    sent = done[Step.FOLLOW_UP]
     parts.append(pd.DataFrame({
         "interview_id": emp["interview_id"], "company": emp["company"],
         "anchor_at": anchor, "due_at": anchor + FOLLOW_UP_TOLERANCE, "kind": "follow_up",
@@ -317,7 +305,7 @@ def own_response_times(
     anchor, due = utc64(out["anchor_at"]), utc64(out["due_at"])
     sent, first = utc64(out["sent_at"]), utc64(out["first_response_at"])
     was_sent = ~np.isnat(sent)  # comparisons with NaT are False below
-    code = np.select([was_sent & (sent <= due), was_sent, due < _np(now)], [0, 1, 2], 3)
+    code = np.select([was_sent & (sent <= due), was_sent, due < np_moment(now)], [0, 1, 2], 3)
     kind = pd.Categorical(out["kind"], categories=OWN_KINDS)
     is_fu = kind.codes == OWN_KINDS.index("follow_up")
     code[is_fu & (sent < anchor - FOLLOW_UP_TOLERANCE.to_timedelta64())] = 4
@@ -337,28 +325,46 @@ def _sort_key(moments: pd.Series) -> np.ndarray:
 
 def _moments(best: np.ndarray, pos: np.ndarray) -> pd.Series:
     """``best[pos]`` (naive UTC datetime64, NaT for pos -1) as a UTC column."""
-    return pd.Series(take_or_missing(best, pos), dtype="datetime64[us]").dt.tz_localize("UTC")
+    return as_utc(take_or_missing(best, pos))
 
 
-def _first_sent(
-    frames: Mapping[str, pd.DataFrame], kind: MessageKind, step: Step, now: pd.Timestamp,
-    n: int,
-) -> np.ndarray:
-    """First moment (by ``now``) a message of ``kind`` was sent, or ``step`` marked done,
-    per interview position (naive UTC datetime64; NaT if neither)."""
-    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
-    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
-    best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    for name, rows, when in (("messages", equals(msg["kind"], kind.value), msg["sent_at"]),
-                             ("playbook_steps", equals(st["step"], step.value),
-                              st["done_at"])):
+def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> np.ndarray:
+    """When each playbook step first counted as done, by ``now``, as the agenda counts it
+    (rules.steps_for): ticked on the form, or the matching message sent
+    (rules.MESSAGE_STEP), or a reference's heads-up sent. A (len(Step), interviews) array
+    of naive UTC datetime64, by step (in Step's order) and interview position; NaT where
+    not done."""
+    steps = list(Step)
+    n = len(interview_index(frames))
+    never = np.iinfo(np.int64).max
+    best = np.full(len(steps) * n, never, dtype=np.int64)
+
+    def add(name: str, code: np.ndarray, when: pd.Series) -> None:
         pos = positions(frames, name)
         at = utc64(when)
-        ok = rows & (pos >= 0) & ~np.isnat(at) & (at <= _np(now))
-        np.minimum.at(best, pos[ok], at[ok].astype(np.int64))
+        ok = (code >= 0) & (pos >= 0) & ~np.isnat(at) & (at <= np_moment(now))
+        np.minimum.at(best, code[ok] * n + pos[ok], at[ok].astype(np.int64))
+
+    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
+    add("playbook_steps", step_codes(st["step"], {s.value: s for s in steps}), st["done_at"])
+    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
+    add("messages", step_codes(msg["kind"], {k.value: s for k, s in MESSAGE_STEP.items()}),
+        msg["sent_at"])
+    heads = table(frames, "heads_ups", ["interview_id", "sent_at"])
+    add("heads_ups", np.full(len(heads), steps.index(Step.CONTACT_REFERENCES)),
+        heads["sent_at"])
     out = best.astype("datetime64[us]")
-    out[best == np.iinfo(np.int64).max] = np.datetime64("NaT")
-    return out
+    out[best == never] = np.datetime64("NaT")
+    return out.reshape(len(steps), n)
+
+
+def step_codes(column: pd.Series, meaning: Mapping[str, Step]) -> np.ndarray:
+    """Index in ``list(Step)`` of the step each value of ``column`` stands for (-1: none)."""
+    steps = list(Step)
+    code = np.full(len(column), -1, dtype=np.int64)
+    for value, step in meaning.items():
+        code[equals(column, value)] = steps.index(step)
+    return code
 
 
 def _info_replies(
@@ -369,21 +375,20 @@ def _info_replies(
     reply linked to the request, else the first unlinked reply in the interview after it."""
     ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
     at = utc64(ev["at"])
-    rows = np.flatnonzero(equals(ev["kind"], "info_request") & (at <= _np(now)))
+    rows = np.flatnonzero(equals(ev["kind"], "info_request") & (at <= np_moment(now)))
     ev_ids = (ev["id"].iloc[rows].astype("str") if "id" in ev
               else pd.Series(rows, dtype="str"))
     req = pd.DataFrame({"event_id": ev_ids.to_numpy(),
                         "interview_id": ev["interview_id"].iloc[rows].astype("str").to_numpy(),
-                        "anchor_at": pd.Series(at[rows], dtype="datetime64[us]")
-                        .dt.tz_localize("UTC")})
+                        "anchor_at": as_utc(at[rows])})
     msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
     m_at = utc64(msg["sent_at"])
-    m_rows = np.flatnonzero(equals(msg["kind"], "info_reply") & (m_at <= _np(now)))
+    m_rows = np.flatnonzero(equals(msg["kind"], "info_reply") & (m_at <= np_moment(now)))
     reply_to = (msg["reply_to_event_id"].iloc[m_rows] if "reply_to_event_id" in msg
                 else pd.Series([None] * len(m_rows)))
     replies = pd.DataFrame({
         "interview_id": msg["interview_id"].iloc[m_rows].astype("str").to_numpy(),
-        "sent_at": pd.Series(m_at[m_rows], dtype="datetime64[us]").dt.tz_localize("UTC"),
+        "sent_at": as_utc(m_at[m_rows]),
         "reply_to": reply_to.astype("str").to_numpy(),
     })
     linked = replies.groupby("reply_to")["sent_at"].min()

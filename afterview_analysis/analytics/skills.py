@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from afterview_analysis.analytics._frames import AnalysisError, table, utc
+from afterview_analysis.analytics._frames import AnalysisError, as_utc, table, utc64
 from afterview_analysis.analytics._keys import equals, interview_index, positions
 from afterview_analysis.analytics._stats import CONFIDENCE, t_quantile, trend_from_sums
 
@@ -159,7 +159,7 @@ def score_history(
     _check_window(window)
     iv = table(frames, "interviews", ["id", "starts_at"])
     ids = interview_index(frames)
-    at = utc(iv["starts_at"]).to_numpy(dtype="datetime64[us]")
+    at = utc64(iv["starts_at"])
     order, rank = _time_rank(ids, at)
     parts = []
     for kind in _kinds(by):
@@ -201,7 +201,7 @@ def _labelled(parts: list[tuple[list[str], pd.DataFrame]], ids: pd.Index) -> pd.
         kind=pd.Categorical.from_codes(out["kind"].to_numpy(), kinds),
         area=pd.Categorical.from_codes(out["area"].to_numpy(), areas),
         interview_id=pd.Series(ids.take(out["interview_id"].to_numpy()), dtype="str"),
-        at=pd.Series(out["at"].to_numpy(), dtype="datetime64[us]").dt.tz_localize("UTC"),
+        at=as_utc(out["at"].to_numpy()),
     )
 
 
@@ -409,22 +409,21 @@ def focus_next(
     q_pos = positions(frames, "questions")
     q_score = pd.to_numeric(qs["score"], errors="coerce").to_numpy(dtype=float,
                                                                     na_value=np.nan)
-    iv_at = utc(iv["starts_at"]).to_numpy(dtype="datetime64[us]")
+    iv_at = utc64(iv["starts_at"])
     # newest first, undated last: the order among questions of equal score
     recency = np.where(np.isnat(iv_at), np.iinfo(np.int64).max, -iv_at.astype(np.int64))
     q_recency = np.where(q_pos >= 0, recency[np.maximum(q_pos, 0)], np.iinfo(np.int64).max)
     text = qs["text"].to_numpy()
     category = qs["category"]
+    ss = table(frames, "skill_scores", ["interview_id", "skill", "score"])
+    low = pd.to_numeric(ss["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     rows = []
     for rank, (_, area) in enumerate(top.iterrows(), start=1):
         if area["kind"] == "category":
             pick = np.flatnonzero(equals(category, area["area"]))
         else:
             # the questions of the interviews where the skill scored lowest
-            ss = table(frames, "skill_scores", ["interview_id", "skill", "score"])
             own = equals(ss["skill"], area["area"])
-            low = pd.to_numeric(ss["score"], errors="coerce").to_numpy(dtype=float,
-                                                                        na_value=np.nan)
             worst = np.zeros(len(iv), dtype=bool)
             if own.any() and not np.isnan(low[own]).all():
                 s_pos = positions(frames, "skill_scores")
