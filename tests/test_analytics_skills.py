@@ -120,6 +120,23 @@ def test_undated_interviews_are_left_out():
     assert skill_trends(frames, by="skill").set_index("area").loc["communication", "n"] == 2
 
 
+def test_interviews_at_the_same_moment_are_ordered_by_id():
+    """Ties in time are broken by interview id, so the rolling mean does not depend on
+    the order rows happen to be stored in."""
+    at = pd.Timestamp("2026-01-05 10:00", tz="UTC")
+    frames = {
+        "interviews": pd.DataFrame({"id": ["z", "m", "a", "q"],
+                                    "starts_at": [at, at, at - pd.Timedelta(days=1), at]}),
+        "skill_scores": pd.DataFrame({"interview_id": ["z", "m", "a", "q"],
+                                      "skill": ["communication"] * 4, "score": [4, 2, 1, 3]}),
+    }
+    h = score_history(frames, by="skill", window=2)
+    assert h["interview_id"].tolist() == ["a", "m", "q", "z"]
+    assert h["rolling_mean"].tolist() == [1.0, 1.5, 2.5, 3.5]
+    shuffled = {k: v.iloc[::-1].reset_index(drop=True) for k, v in frames.items()}
+    pd.testing.assert_frame_equal(score_history(shuffled, by="skill", window=2), h)
+
+
 def test_functions_do_not_mutate_their_input():
     frames = tiny_frames()
     before = _copy(frames)
