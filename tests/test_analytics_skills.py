@@ -120,9 +120,8 @@ def test_undated_interviews_are_left_out():
     assert skill_trends(frames, by="skill").set_index("area").loc["communication", "n"] == 2
 
 
-def test_interviews_at_the_same_moment_are_ordered_by_id():
-    """Ties in time are broken by interview id, so the rolling mean does not depend on
-    the order rows happen to be stored in."""
+def test_history_does_not_depend_on_the_order_rows_are_stored_in():
+    """Time first, ties by interview id, whatever order the tables hold their rows in."""
     at = pd.Timestamp("2026-01-05 10:00", tz="UTC")
     frames = {
         "interviews": pd.DataFrame({"id": ["z", "m", "a", "q"],

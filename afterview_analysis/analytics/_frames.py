@@ -62,6 +62,12 @@ def np_moment(moment: pd.Timestamp) -> np.datetime64:
     return np.datetime64(moment.tz_convert("UTC").tz_localize(None), "us")
 
 
+def sort_key(moments: pd.Series) -> np.ndarray:
+    """Integers that sort ``moments`` as pandas does (NaT last)."""
+    key = moments.to_numpy(dtype="datetime64[us]").astype(np.int64)
+    return np.where(moments.isna().to_numpy(), np.iinfo(np.int64).max, key)
+
+
 _PERIOD_MONTHS = {"MS": 1, "QS": 3, "YS": 12}
 
 

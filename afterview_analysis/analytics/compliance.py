@@ -31,19 +31,15 @@ from afterview_analysis.analytics._frames import (
     local_date,
     np_moment,
     period_start,
+    sort_key,
     table,
     user_zone,
     utc64,
 )
 from afterview_analysis.analytics._keys import equals, positions_of, take_or_missing
 from afterview_analysis.analytics._stats import wilson_interval
-from afterview_analysis.analytics.responses import (
-    _sort_key,
-    done_moments,
-    employer_response_times,
-    follow_up_due,
-    step_codes,
-)
+from afterview_analysis.analytics._steps import done_moments, step_codes
+from afterview_analysis.analytics.responses import employer_response_times, follow_up_due
 from afterview_analysis.records import Step
 from afterview_analysis.rules import DEADLINES
 
@@ -88,7 +84,7 @@ def step_deadlines(
     done = done_moments(frames, now)
     first_response = utc64(times["first_response_at"])
     # rows by step, in the playbook's order; within a step by start (undated last)
-    by_start = np.argsort(_sort_key(starts), kind="stable")
+    by_start = np.argsort(sort_key(starts), kind="stable")
     parts = []
     for code, step in enumerate(Step):
         if step not in DEADLINES:

@@ -34,6 +34,7 @@ from afterview_analysis.analytics._frames import (
     local_date,
     np_moment,
     period_start,
+    sort_key,
     table,
     user_zone,
     utc,
@@ -48,12 +49,12 @@ from afterview_analysis.analytics._keys import (
     take_or_missing,
 )
 from afterview_analysis.analytics._stats import grouped_quantiles, wilson_interval
+from afterview_analysis.analytics._steps import done_moments
 from afterview_analysis.records import Step
 from afterview_analysis.rules import (
     FEEDBACK_ASSUMED_AFTER,
     FOLLOW_UP_AFTER,
     INFO_REPLY_WITHIN,
-    MESSAGE_STEP,
     THANK_YOU_WITHIN,
 )
 
@@ -290,7 +291,7 @@ def own_response_times(
     }))
 
     # each kind's rows by anchor (undated last), the kinds in the order above
-    parts = [p.iloc[np.argsort(_sort_key(p["anchor_at"]), kind="stable")] for p in parts
+    parts = [p.iloc[np.argsort(sort_key(p["anchor_at"]), kind="stable")] for p in parts
              if len(p)]
     if not parts:
         parts = [pd.DataFrame(columns=["kind", "interview_id", "company", "anchor_at",
@@ -317,54 +318,9 @@ def own_response_times(
     return out[cols]
 
 
-def _sort_key(moments: pd.Series) -> np.ndarray:
-    """Integers that sort ``moments`` as pandas does (NaT last)."""
-    key = moments.to_numpy(dtype="datetime64[us]").astype(np.int64)
-    return np.where(moments.isna().to_numpy(), np.iinfo(np.int64).max, key)
-
-
 def _moments(best: np.ndarray, pos: np.ndarray) -> pd.Series:
     """``best[pos]`` (naive UTC datetime64, NaT for pos -1) as a UTC column."""
     return as_utc(take_or_missing(best, pos))
-
-
-def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> np.ndarray:
-    """When each playbook step first counted as done, by ``now``, as the agenda counts it
-    (rules.steps_for): ticked on the form, or the matching message sent
-    (rules.MESSAGE_STEP), or a reference's heads-up sent. A (len(Step), interviews) array
-    of naive UTC datetime64, by step (in Step's order) and interview position; NaT where
-    not done."""
-    steps = list(Step)
-    n = len(interview_index(frames))
-    never = np.iinfo(np.int64).max
-    best = np.full(len(steps) * n, never, dtype=np.int64)
-
-    def add(name: str, code: np.ndarray, when: pd.Series) -> None:
-        pos = positions(frames, name)
-        at = utc64(when)
-        ok = (code >= 0) & (pos >= 0) & ~np.isnat(at) & (at <= np_moment(now))
-        np.minimum.at(best, code[ok] * n + pos[ok], at[ok].astype(np.int64))
-
-    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
-    add("playbook_steps", step_codes(st["step"], {s.value: s for s in steps}), st["done_at"])
-    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
-    add("messages", step_codes(msg["kind"], {k.value: s for k, s in MESSAGE_STEP.items()}),
-        msg["sent_at"])
-    heads = table(frames, "heads_ups", ["interview_id", "sent_at"])
-    add("heads_ups", np.full(len(heads), steps.index(Step.CONTACT_REFERENCES)),
-        heads["sent_at"])
-    out = best.astype("datetime64[us]")
-    out[best == never] = np.datetime64("NaT")
-    return out.reshape(len(steps), n)
-
-
-def step_codes(column: pd.Series, meaning: Mapping[str, Step]) -> np.ndarray:
-    """Index in ``list(Step)`` of the step each value of ``column`` stands for (-1: none)."""
-    steps = list(Step)
-    code = np.full(len(column), -1, dtype=np.int64)
-    for value, step in meaning.items():
-        code[equals(column, value)] = steps.index(step)
-    return code
 
 
 def _info_replies(
