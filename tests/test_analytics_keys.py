@@ -150,3 +150,27 @@ def test_report_tables_equal_each_analysis_run_on_its_own(demo_frames):
     deadlines = an.step_deadlines(demo_frames, as_of)
     assert len(deadlines) == 6 * len(tables["employer_times"])
     assert list(deadlines["status"].cat.categories) == an.STATUSES
+
+
+_TABLES = ["interviews", "questions", "skill_scores", "playbook_steps", "employer_events",
+           "messages", "heads_ups"]
+
+
+@given(st.fixed_dictionaries({t: st.sampled_from(["all", "none", "even", "odd", "reversed"])
+                              for t in _TABLES}))
+def test_report_survives_any_rows_missing_from_any_table(demo_frames, keep):
+    """Orphaned rows (their interview gone), empty tables, shuffled order: every table is
+    still computed, and only ever names interviews the journal has."""
+    pick = {"all": slice(None), "none": slice(0, 0), "even": slice(None, None, 2),
+            "odd": slice(1, None, 2), "reversed": slice(None, None, -1)}
+    frames = dict(demo_frames)
+    for name, how in keep.items():
+        frames[name] = demo_frames[name].iloc[pick[how]].reset_index(drop=True)
+    tables = build_report(frames, as_of="2026-11-20").tables
+    known = set(frames["interviews"]["id"])
+    for name in ("history", "employer_times"):
+        assert set(tables[name]["interview_id"]) <= known, name
+    own = tables["own_times"]
+    assert set(own.loc[own["kind"] != "info_reply", "interview_id"]) <= known
+    if keep["interviews"] == "none":
+        assert tables["history"].empty and tables["funnel"].empty

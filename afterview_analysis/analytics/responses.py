@@ -366,7 +366,7 @@ def _info_replies(
     emp_row[e_pos[e_pos >= 0]] = np.flatnonzero(e_pos >= 0)
     r_pos = positions(frames, "employer_events")[rows]
     company = take_or_missing(emp["company"].to_numpy(dtype=object),
-                              np.where(r_pos >= 0, emp_row[np.maximum(r_pos, 0)], -1), np.nan)
+                              take_or_missing(emp_row, r_pos, -1), np.nan)
     return info.drop(columns="event_id").assign(
         company=company, kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
 

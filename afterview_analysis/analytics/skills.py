@@ -21,7 +21,12 @@ import numpy as np
 import pandas as pd
 
 from afterview_analysis.analytics._frames import AnalysisError, as_utc, table, utc64
-from afterview_analysis.analytics._keys import equals, interview_index, positions
+from afterview_analysis.analytics._keys import (
+    equals,
+    interview_index,
+    positions,
+    take_or_missing,
+)
 from afterview_analysis.analytics._stats import CONFIDENCE, t_quantile, trend_from_sums
 
 __all__ = [
@@ -174,7 +179,7 @@ def score_history(
             code, uniques = pd.factorize(key.astype("str"), sort=True)
             names = [str(u) for u in uniques]
         y = pd.to_numeric(src["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        r = rank[pos] if len(rank) else np.full(len(pos), -1)
+        r = take_or_missing(rank, pos, -1)
         ok = (pos >= 0) & (r >= 0) & (code >= 0) & ~np.isnan(y)
         code, r, mean, count = _per_interview_means(r[ok], code[ok], y[ok], len(order),
                                                     len(names))
@@ -412,7 +417,7 @@ def focus_next(
     iv_at = utc64(iv["starts_at"])
     # newest first, undated last: the order among questions of equal score
     recency = np.where(np.isnat(iv_at), np.iinfo(np.int64).max, -iv_at.astype(np.int64))
-    q_recency = np.where(q_pos >= 0, recency[np.maximum(q_pos, 0)], np.iinfo(np.int64).max)
+    q_recency = take_or_missing(recency, q_pos, np.iinfo(np.int64).max)
     text = qs["text"].to_numpy()
     category = qs["category"]
     ss = table(frames, "skill_scores", ["interview_id", "skill", "score"])
@@ -429,7 +434,7 @@ def focus_next(
                 s_pos = positions(frames, "skill_scores")
                 hit = own & (low == np.nanmin(low[own])) & (s_pos >= 0)
                 worst[s_pos[hit]] = True
-            pick = np.flatnonzero((q_pos >= 0) & worst[np.maximum(q_pos, 0)])
+            pick = np.flatnonzero(take_or_missing(worst, q_pos, False))
         base = {
             "rank": rank, "kind": area["kind"], "area": area["area"],
             "recent": area["recent"], "recent_n": area["recent_n"],
