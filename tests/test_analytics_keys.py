@@ -174,3 +174,22 @@ def test_report_survives_any_rows_missing_from_any_table(demo_frames, keep):
     assert set(own.loc[own["kind"] != "info_reply", "interview_id"]) <= known
     if keep["interviews"] == "none":
         assert tables["history"].empty and tables["funnel"].empty
+
+
+def test_a_filtered_employer_table_gives_the_same_rows_as_the_whole(demo_frames):
+    """own_response_times and step_deadlines take a reused employer table as it comes,
+    with whatever index a filter left it."""
+    as_of = "2026-11-20"
+    emp = an.employer_response_times(demo_frames, as_of)
+    some = emp[emp.index % 2 == 1]
+    key = ["kind", "interview_id", "anchor_at"]
+    mine = an.own_response_times(demo_frames, as_of, employer=some)
+    mine = mine[mine["kind"] != "info_reply"].sort_values(key).reset_index(drop=True)
+    whole = an.own_response_times(demo_frames, as_of)
+    whole = whole[whole["interview_id"].isin(some["interview_id"])
+                  & (whole["kind"] != "info_reply")].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, whole)
+    d = an.step_deadlines(demo_frames, as_of, employer=some)
+    full = an.step_deadlines(demo_frames, as_of)
+    full = full[full["interview_id"].isin(some["interview_id"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(d, full)

@@ -77,7 +77,8 @@ def step_deadlines(
     """
     now = as_of_timestamp(as_of)
     zone = user_zone(frames)
-    times = employer_response_times(frames, now) if employer is None else employer
+    times = (employer_response_times(frames, now) if employer is None
+             else employer.reset_index(drop=True))  # rows are matched by position below
     iv = table(frames, "interviews", ["id", "starts_at"])
     e_pos = positions_of(frames, times)
     starts = as_utc(take_or_missing(utc64(iv["starts_at"]), e_pos))

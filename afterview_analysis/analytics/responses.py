@@ -264,7 +264,8 @@ def own_response_times(
      ['follow_up', 'c', 10.0, 'on time']]
     """
     now = as_of_timestamp(as_of)
-    emp = employer_response_times(frames, now) if employer is None else employer
+    emp = (employer_response_times(frames, now) if employer is None
+           else employer.reset_index(drop=True))  # rows are matched by position below
     n = len(interview_index(frames))
     e_pos = positions_of(frames, emp)
     done = dict(zip(Step, done_moments(frames, now), strict=True))
