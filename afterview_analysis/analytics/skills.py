@@ -391,8 +391,9 @@ def focus_next(
     questions of a *category* are its own questions; the questions of a *skill* are those
     asked in the interviews where the skill scored lowest (the skill is scored per
     interview, not per question). Lowest score first, most recent first among equals;
-    a question text appears once per area (its latest asking). An area with no question
-    still gets one row with empty question fields.
+    a question text appears once per area (its latest asking). Questions and scores
+    whose interview is not in ``frames["interviews"]`` are left out, as they are from the
+    history. An area with no question still gets one row with empty question fields.
 
     The default ranks the rubric's skills (``by="skill"``): they are the user's own words
     for what to work on; ``by="both"`` mixes in question categories.
@@ -425,15 +426,14 @@ def focus_next(
     rows = []
     for rank, (_, area) in enumerate(top.iterrows(), start=1):
         if area["kind"] == "category":
-            pick = np.flatnonzero(equals(category, area["area"]))
+            pick = np.flatnonzero(equals(category, area["area"]) & (q_pos >= 0))
         else:
             # the questions of the interviews where the skill scored lowest
-            own = equals(ss["skill"], area["area"])
+            s_pos = positions(frames, "skill_scores")
+            own = equals(ss["skill"], area["area"]) & (s_pos >= 0)
             worst = np.zeros(len(iv), dtype=bool)
             if own.any() and not np.isnan(low[own]).all():
-                s_pos = positions(frames, "skill_scores")
-                hit = own & (low == np.nanmin(low[own])) & (s_pos >= 0)
-                worst[s_pos[hit]] = True
+                worst[s_pos[own & (low == np.nanmin(low[own]))]] = True
             pick = np.flatnonzero(take_or_missing(worst, q_pos, False))
         base = {
             "rank": rank, "kind": area["kind"], "area": area["area"],
