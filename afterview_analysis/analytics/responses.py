@@ -328,11 +328,14 @@ def _info_replies(
     frames: Mapping[str, pd.DataFrame], emp: pd.DataFrame, e_pos: np.ndarray,
     now: pd.Timestamp, n: int,
 ) -> pd.DataFrame:
-    """One row per information request by ``now``, with the first reply to it: the first
-    reply linked to the request, else the first unlinked reply in the interview after it."""
+    """One row per information request by ``now`` (of an interview in the journal), with
+    the first reply to it: the first reply linked to the request, else the first unlinked
+    reply in the interview after it."""
     ev = table(frames, "employer_events", ["interview_id", "kind", "at"])
     at = utc64(ev["at"])
-    rows = np.flatnonzero(equals(ev["kind"], "info_request") & (at <= np_moment(now)))
+    r_pos = positions(frames, "employer_events")
+    rows = np.flatnonzero(equals(ev["kind"], "info_request") & (at <= np_moment(now))
+                          & (r_pos >= 0))
     ev_ids = (ev["id"].iloc[rows].astype("str") if "id" in ev
               else pd.Series(rows, dtype="str"))
     req = pd.DataFrame({"event_id": ev_ids.to_numpy(),
@@ -365,9 +368,8 @@ def _info_replies(
     # the company as the employer table has it (interviews that have ended by now)
     emp_row = np.full(n, -1, dtype=np.int64)
     emp_row[e_pos[e_pos >= 0]] = np.flatnonzero(e_pos >= 0)
-    r_pos = positions(frames, "employer_events")[rows]
     company = take_or_missing(emp["company"].to_numpy(dtype=object),
-                              take_or_missing(emp_row, r_pos, -1), np.nan)
+                              take_or_missing(emp_row, r_pos[rows], -1), np.nan)
     return info.drop(columns="event_id").assign(
         company=company, kind="info_reply", due_at=info["anchor_at"] + INFO_REPLY_WITHIN)
 
