@@ -82,39 +82,42 @@ def step_deadlines(
     iv = table(frames, "interviews", ["id", "starts_at"])
     e_pos = positions_of(frames, times)
     starts = as_utc(take_or_missing(utc64(iv["starts_at"]), e_pos))
-    done = done_moments(frames, now)
+    done_by_step = done_moments(frames, now)
     first_response = utc64(times["first_response_at"])
     # rows by step, in the playbook's order; within a step by start (undated last)
     by_start = np.argsort(sort_key(starts), kind="stable")
-    parts = []
-    for code, step in enumerate(Step):
-        if step not in DEADLINES:
-            continue
+    cols = ["interview_id", "starts_at", "step", "due_at", "done_at", "status"]
+    steps = [(code, step) for code, step in enumerate(Step) if step in DEADLINES]
+    if len(times) == 0 or not steps:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    due_at, done_at, status = [], [], []
+    for code, step in steps:
         anchor, offset = DEADLINES[step]
         if anchor == "feedback_by":  # wall-clock days in the user's zone, as rules.due_at
-            due = follow_up_due(times, zone, offset)
+            due = utc64(follow_up_due(times, zone, offset))
         else:
-            due = _anchor(anchor, times, zone) + offset
-        done_at = as_utc(take_or_missing(done[code], e_pos))
-        due_at, done_np = utc64(due), utc64(done_at)
-        is_done = ~np.isnat(done_np)
-        status = np.select(
-            [is_done & (done_np <= due_at), is_done, (due_at < np_moment(now))],
-            [0, 1, 2], 3)
+            due = utc64(_anchor(anchor, times, zone) + offset)
+        done = take_or_missing(done_by_step[code], e_pos)
+        is_done = ~np.isnat(done)
+        state = np.select([is_done & (done <= due), is_done, due < np_moment(now)],
+                          [0, 1, 2], 3)
         if step == Step.FOLLOW_UP:
-            answered = first_response <= due_at  # NaT compares False
-            status[~is_done & answered] = 4
-        part = pd.DataFrame({
-            "interview_id": times["interview_id"].to_numpy(), "starts_at": starts,
-            "step": pd.Categorical.from_codes(np.full(len(times), code), _STEPS),
-            "due_at": due, "done_at": done_at,
-            "status": pd.Categorical.from_codes(status, STATUSES)})
-        parts.append(part.iloc[by_start])
-    cols = ["interview_id", "starts_at", "step", "due_at", "done_at", "status"]
-    if not any(len(p) for p in parts):
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
-    out = pd.concat(parts, ignore_index=True)
-    return out[cols].astype({"interview_id": "str"})
+            answered = first_response <= due  # NaT compares False
+            state[~is_done & answered] = 4
+        due_at.append(due[by_start])
+        done_at.append(done[by_start])
+        status.append(state[by_start])
+    k = len(steps)
+    return pd.DataFrame({
+        "interview_id": pd.Series(np.tile(times["interview_id"].to_numpy(dtype=object)[by_start],
+                                          k), dtype="str"),
+        "starts_at": as_utc(np.tile(starts.to_numpy(dtype="datetime64[us]")[by_start], k)),
+        "step": pd.Categorical.from_codes(np.repeat([code for code, _ in steps], len(times)),
+                                          _STEPS),
+        "due_at": as_utc(np.concatenate(due_at)),
+        "done_at": as_utc(np.concatenate(done_at)),
+        "status": pd.Categorical.from_codes(np.concatenate(status), STATUSES),
+    })
 
 
 def playbook_compliance(
