@@ -116,9 +116,8 @@ def _per_interview_means(
 
 
 def _long(
-    kind: str, code: np.ndarray, pos: np.ndarray, score: np.ndarray, count: np.ndarray,
-    at: np.ndarray, window: int,
-) -> pd.DataFrame:
+    code: np.ndarray, pos: np.ndarray, score: np.ndarray, count: np.ndarray, window: int
+) -> dict[str, np.ndarray]:
     """Per-(interview, area) scores, already sorted by area then time, with the rolling
     mean of the last ``window`` scores of the area (areas and interviews as codes)."""
     n = len(code)
@@ -130,17 +129,8 @@ def _long(
     lo = np.maximum(start, idx + 1 - window)
     cs = np.concatenate([[0.0], np.cumsum(score)])
     rolling = (cs[idx + 1] - cs[lo]) / (idx + 1 - lo) if n else score
-    return pd.DataFrame(
-        {
-            "kind": kind,
-            "area": code,
-            "interview_id": pos,
-            "at": at[pos],
-            "score": score.astype(float),
-            "n_questions": count.astype("int64"),
-            "rolling_mean": rolling.astype(float),
-        }
-    )
+    return {"area": code, "interview_id": pos, "score": score.astype(float),
+            "n_questions": count.astype("int64"), "rolling_mean": rolling.astype(float)}
 
 
 def score_history(
@@ -183,31 +173,35 @@ def score_history(
         ok = (pos >= 0) & (r >= 0) & (code >= 0) & ~np.isnan(y)
         code, r, mean, count = _per_interview_means(r[ok], code[ok], y[ok], len(order),
                                                     len(names))
-        parts.append((names, _long(kind, code, order[r], mean, count, at, window)))
-    return _labelled(parts, ids)
+        parts.append((kind, names, _long(code, order[r], mean, count, window)))
+    return _labelled(parts, ids, at)
 
 
-def _labelled(parts: list[tuple[list[str], pd.DataFrame]], ids: pd.Index) -> pd.DataFrame:
-    """One history frame from the parts (areas and interviews still as integer codes):
-    ``kind`` and ``area`` become categoricals, ``interview_id`` the ids as text."""
-    if not any(len(df) for _, df in parts):
+def _labelled(
+    parts: list[tuple[str, list[str], dict[str, np.ndarray]]], ids: pd.Index, at: np.ndarray
+) -> pd.DataFrame:
+    """One history frame from each kind's columns (areas and interviews still as integer
+    codes): ``kind`` and ``area`` become categoricals, ``interview_id`` the ids as text,
+    ``at`` the interview's start."""
+    parts = [p for p in parts if len(p[2]["area"])]
+    if not parts:
         return _empty_history()
-    areas = list(dict.fromkeys(a for names, _ in parts for a in names))
+    areas = list(dict.fromkeys(a for _, names, _ in parts for a in names))
     where = {a: i for i, a in enumerate(areas)}
-    kinds = list(dict.fromkeys(df["kind"].iloc[0] for _, df in parts if len(df)))
-    frames = []
-    for names, df in parts:
-        if len(df):
-            recode = np.array([where[a] for a in names], dtype=np.int64)
-            frames.append(df.assign(kind=kinds.index(df["kind"].iloc[0]),
-                                    area=recode[df["area"].to_numpy()]))
-    out = pd.concat(frames, ignore_index=True)
-    return out.assign(
-        kind=pd.Categorical.from_codes(out["kind"].to_numpy(), kinds),
-        area=pd.Categorical.from_codes(out["area"].to_numpy(), areas),
-        interview_id=pd.Series(ids.take(out["interview_id"].to_numpy()), dtype="str"),
-        at=as_utc(out["at"].to_numpy()),
-    )
+    kinds = [kind for kind, _, _ in parts]
+    area = np.concatenate([np.array([where[a] for a in names], dtype=np.int64)[cols["area"]]
+                           for _, names, cols in parts])
+    pos = np.concatenate([cols["interview_id"] for _, _, cols in parts])
+    return pd.DataFrame({
+        "kind": pd.Categorical.from_codes(
+            np.repeat(np.arange(len(parts)), [len(cols["area"]) for _, _, cols in parts]),
+            kinds),
+        "area": pd.Categorical.from_codes(area, areas),
+        "interview_id": pd.Series(ids.take(pos)),
+        "at": as_utc(at[pos]),
+        **{c: np.concatenate([cols[c] for _, _, cols in parts])
+           for c in ("score", "n_questions", "rolling_mean")},
+    }, copy=False)  # the arrays are new: no need to copy them again
 
 
 def _empty_history() -> pd.DataFrame:
