@@ -117,7 +117,7 @@ def plot_skill_trends(
 def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str = "QS") -> Figure:
     """Mean score per area (rows) and period (columns, ``freq`` "MS"/"QS"/"YS"); each
     cell shows its mean and n; empty cells are blank."""
-    from afterview_analysis.analytics.responses import _period
+    from afterview_analysis.analytics._frames import period_start
 
     fig = Figure(figsize=_SIZE, layout="constrained")
     ax = fig.add_subplot()
@@ -125,8 +125,8 @@ def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str 
     if h.empty:
         ax.set_title(f"{kind} scores by period")
         return _empty(fig, ax)
-    period = _naive(h["at"]).dt.to_period(_period(freq))
-    g = h.assign(period=period.to_numpy()).groupby(["area", "period"], sort=False)["score"]
+    period = period_start(_naive(h["at"]).to_numpy(dtype="datetime64[us]"), freq)
+    g = h.assign(period=period).groupby(["area", "period"], sort=False)["score"]
     mean = g.mean().unstack("period").sort_index(axis=1)
     count = g.size().unstack("period").reindex_like(mean)
     order = list(dict.fromkeys(h["area"]))
@@ -137,7 +137,7 @@ def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str 
             ax.text(j, i, f"{value:.1f}\nn={int(count.iat[i, j])}", ha="center", va="center",
                     fontsize=6.5)
     ax.set_yticks(range(len(mean.index)), [str(a) for a in mean.index])
-    labels = [p.start_time.strftime("%Y-%m") for p in mean.columns]
+    labels = [pd.Timestamp(p).strftime("%Y-%m") for p in mean.columns]
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
     ax.set_xlabel(f"period starting ({ {'MS': 'month', 'QS': 'quarter', 'YS': 'year'}[freq] })")
     ax.set_title(f"Mean {kind} score per period (n = {len(h)} scores)", fontsize=10)

@@ -30,7 +30,8 @@ import pandas as pd
 
 from afterview_analysis.analytics._frames import AnalysisError, table
 
-__all__ = ["interview_index", "positions", "positions_of", "shared"]
+__all__ = ["equals", "first_rows", "interview_index", "kept", "positions", "positions_of",
+           "shared", "take_or_missing"]
 
 _CACHE: ContextVar[dict[tuple, tuple[Any, ...]] | None] = ContextVar(
     "afterview_interview_keys", default=None
@@ -47,14 +48,19 @@ def shared() -> Iterator[None]:
         _CACHE.reset(token)
 
 
-def _cached(key: tuple, keep: tuple[Any, ...], compute):
+def kept(key: tuple, keep: tuple[Any, ...], compute):
+    """``compute()``, kept under ``key`` until the :func:`shared` block ends (computed
+    afresh outside one). ``keep`` holds the objects whose ``id`` is in the key, so that no
+    other object can take their id meanwhile. An array kept is made read-only."""
     cache = _CACHE.get()
     if cache is None:
         return compute()
     hit = cache.get(key)
     if hit is None:
-        # the frames themselves are kept with the result, so their ids stay theirs
-        hit = cache[key] = (compute(), keep)
+        result = compute()
+        if isinstance(result, np.ndarray):
+            result.flags.writeable = False  # one result serves every analysis: no edits
+        hit = cache[key] = (result, keep)
     return hit[0]
 
 
@@ -69,7 +75,7 @@ def interview_index(frames: Mapping[str, pd.DataFrame]) -> pd.Index:
             raise AnalysisError(f"frames['interviews'] has the id {dup!r} more than once")
         return ids
 
-    return _cached(("index", id(iv)), (iv,), compute)
+    return kept(("index", id(iv)), (iv,), compute)
 
 
 def positions(
@@ -93,7 +99,7 @@ def positions_of(
             col = col.astype("str")
         return _lookup(ids, col.to_numpy())
 
-    return _cached(("positions", column, id(df), id(ids)), (df, ids), compute)
+    return kept(("positions", column, id(df), id(ids)), (df, ids), compute)
 
 
 def _lookup(ids: pd.Index, values: np.ndarray) -> np.ndarray:

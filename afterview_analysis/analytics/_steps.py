@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from afterview_analysis.analytics._frames import np_moment, table, utc64
-from afterview_analysis.analytics._keys import equals, interview_index, positions
+from afterview_analysis.analytics._keys import equals, interview_index, kept, positions
 from afterview_analysis.records import Step
 from afterview_analysis.rules import MESSAGE_STEP
 
@@ -31,7 +31,16 @@ def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> np.nd
     (rules.steps_for): ticked on the form, or the matching message sent
     (rules.MESSAGE_STEP), or a reference's heads-up sent. A (len(Step), interviews) array
     of naive UTC datetime64, by step (in Step's order) and interview position; NaT where
-    not done."""
+    not done. Computed once per report (own response times and deadlines both read it)."""
+    sources = tuple(frames.get(name) for name in _SOURCES)
+    return kept(("done", now, *map(id, sources)), sources,
+                lambda: _done_moments(frames, now))
+
+
+_SOURCES = ("interviews", "playbook_steps", "messages", "heads_ups")
+
+
+def _done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> np.ndarray:
     steps = list(Step)
     n = len(interview_index(frames))
     never = np.iinfo(np.int64).max

@@ -427,15 +427,6 @@ def own_response_summary(
     return out
 
 
-_PERIODS = {"MS": "M", "QS": "Q", "YS": "Y"}
-
-
-def _period(freq: str) -> str:
-    if freq not in _PERIODS:
-        raise AnalysisError(f"freq = {freq!r}: must be 'MS' (months), 'QS' (quarters) or 'YS'")
-    return _PERIODS[freq]
-
-
 def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.DataFrame:
     """Minutes per answer by question category and period, where logged.
 
