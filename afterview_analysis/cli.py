@@ -239,11 +239,13 @@ def cmd_mark_sent(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from afterview_analysis.reminders import agenda_ics
+    from afterview_analysis.reminders import MAX_ALARM_BEFORE, agenda_ics
     from afterview_analysis.rules import agenda
 
-    if args.alarm_minutes < 0:
-        raise AfterviewError("--alarm-minutes must be 0 or more")
+    most = MAX_ALARM_BEFORE // timedelta(minutes=1)
+    if not 0 <= args.alarm_minutes <= most:
+        raise AfterviewError(f"--alarm-minutes must be 0 or more and at most {most} "
+                             "(four weeks)")
     with _journal(args, create=False) as j:
         now = _moment(args.today, j.profile().timezone)
         items = [i for i in agenda(j, now) if i.is_open]

@@ -37,6 +37,9 @@ __all__ = ["ALARM_BEFORE", "EVENT_LENGTH", "PRODID", "agenda_ics"]
 PRODID = "-//afterview//playbook reminders//EN"
 #: How long before the due time the alarm rings.
 ALARM_BEFORE = timedelta(hours=1)
+#: The earliest an alarm may ring: four weeks before (the playbook's longest wait is a
+#: week after the promised date; anything earlier is a typo, not a reminder).
+MAX_ALARM_BEFORE = timedelta(weeks=4)
 #: Events are short blocks ending at the due time (a to-do has just a due time).
 EVENT_LENGTH = timedelta(minutes=30)
 
@@ -59,6 +62,9 @@ def agenda_ics(
 
     if component not in ("event", "todo"):
         raise ValueError(f"component must be 'event' or 'todo', not {component!r}")
+    if not timedelta(0) <= alarm_before <= MAX_ALARM_BEFORE:
+        raise ValueError(f"alarm_before must be between 0 and {MAX_ALARM_BEFORE}, "
+                         f"not {alarm_before}")
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)

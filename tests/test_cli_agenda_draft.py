@@ -136,6 +136,8 @@ def test_draft_save_then_mark_sent(demo_journal, capsys):
     (["mark-sent", "nosuchid"], "no messages row"),
     (["mark-sent", "MID", "--at", "2026-11-21 09:15"], "with its zone"),
     (["remind", "--ics", "OUT", "--alarm-minutes", "-5"], "0 or more"),
+    (["remind", "--ics", "OUT", "--alarm-minutes", "1440000000000"], "at most 40320"),
+    (["remind", "--ics", "OUT", "--alarm-minutes", "40321"], "at most 40320"),
 ])
 def test_bad_input_is_one_line_and_exit_2(demo_journal, capsys, tmp_path, argv, message):
     iv = two_interviewer_interview(demo_journal)

@@ -126,3 +126,10 @@ def test_demo_reminders_parse_with_both(demo_journal):
     assert ours == theirs and len(ours) >= 1
     assert len({e["uid"] for e in ours}) == len(ours)
     assert all(isinstance(i, Interview) for i in demo_journal.find(Interview))
+
+
+def test_alarm_lead_time_is_bounded(items):
+    assert agenda_ics(items, alarm_before=timedelta(weeks=4), now=NOW)
+    for bad in (timedelta(weeks=4, minutes=1), timedelta(minutes=-1)):
+        with pytest.raises(ValueError, match="alarm_before must be between 0 and"):
+            agenda_ics(items, alarm_before=bad, now=NOW)
