@@ -30,7 +30,7 @@ import pandas as pd
 
 from afterview_analysis.analytics._frames import AnalysisError, table
 
-__all__ = ["equals", "first_rows", "interview_index", "kept", "positions", "positions_of",
+__all__ = ["codes", "equals", "first_rows", "interview_index", "kept", "positions", "positions_of",
            "shared", "take_or_missing"]
 
 _CACHE: ContextVar[dict[tuple, tuple[Any, ...]] | None] = ContextVar(
@@ -40,7 +40,8 @@ _CACHE: ContextVar[dict[tuple, tuple[Any, ...]] | None] = ContextVar(
 
 @contextmanager
 def shared() -> Iterator[None]:
-    """Keep each table's interview positions for the length of the block."""
+    """Keep what :func:`kept` computes (each table's interview positions, the done
+    moments) for the length of the block."""
     token = _CACHE.set({})
     try:
         yield
@@ -119,6 +120,21 @@ def _lookup(ids: pd.Index, values: np.ndarray) -> np.ndarray:
             found = ids.get_indexer(values[starts]).astype(np.int64, copy=False)
             return np.repeat(found, np.diff(np.append(starts, n)))
     return ids.get_indexer(values).astype(np.int64, copy=False)
+
+
+def codes(column: pd.Series, sort: bool = False) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (int64, -1 for missing) and their labels of a text or categorical
+    column: a categorical's own codes and categories, or else the text factorized (labels
+    in order of first appearance, or sorted with ``sort``).
+
+    >>> code, labels = codes(pd.Series(["b", "a", None, "b"]), sort=True)
+    >>> code.tolist(), list(labels)
+    ([1, 0, -1, 1], ['a', 'b'])
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
+    code, labels = pd.factorize(column.astype("str"), sort=sort)
+    return code.astype(np.int64), labels
 
 
 def equals(column: pd.Series, value: str) -> np.ndarray:

@@ -41,6 +41,7 @@ from afterview_analysis.analytics._frames import (
     utc64,
 )
 from afterview_analysis.analytics._keys import (
+    codes,
     equals,
     first_rows,
     interview_index,
@@ -445,10 +446,7 @@ def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.D
                              positions(frames, "questions"))
     minutes = pd.to_numeric(q["minutes"], errors="coerce").to_numpy(dtype=float,
                                                                     na_value=np.nan)
-    if isinstance(q["category"].dtype, pd.CategoricalDtype):
-        code, names = q["category"].cat.codes.to_numpy(), q["category"].cat.categories
-    else:
-        code, names = pd.factorize(q["category"].astype("str"), sort=True)
+    code, names = codes(q["category"], sort=True)
     ok = ~np.isnan(minutes) & ~np.isnat(period) & (code >= 0)
     cols = ["category", "period", "n", "median", "q1", "q3"]
     if not ok.any():

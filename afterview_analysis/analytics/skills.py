@@ -22,6 +22,7 @@ import pandas as pd
 
 from afterview_analysis.analytics._frames import AnalysisError, as_utc, table, utc64
 from afterview_analysis.analytics._keys import (
+    codes,
     equals,
     interview_index,
     positions,
@@ -161,13 +162,8 @@ def score_history(
         name, col = ("skill_scores", "skill") if kind == "skill" else ("questions", "category")
         src = table(frames, name, ["interview_id", col, "score"])
         pos = positions(frames, name)
-        key = src[col]
-        if isinstance(key.dtype, pd.CategoricalDtype):
-            names = [str(c) for c in key.cat.categories]
-            code = key.cat.codes.to_numpy().astype(np.int64)
-        else:
-            code, uniques = pd.factorize(key.astype("str"), sort=True)
-            names = [str(u) for u in uniques]
+        code, labels = codes(src[col], sort=True)
+        names = [str(label) for label in labels]
         y = pd.to_numeric(src["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         r = take_or_missing(rank, pos, -1)
         ok = (pos >= 0) & (r >= 0) & (code >= 0) & ~np.isnan(y)
@@ -227,8 +223,8 @@ def trends_from_history(
     # one integer per (kind, area) pair, in order of first appearance: each column is
     # coded on its own (free for the categoricals score_history gives) and the two
     # codes combined, much cheaper than factorizing pairs of strings
-    kind_code, kinds = _codes(history["kind"])
-    area_code, areas = _codes(history["area"])
+    kind_code, kinds = codes(history["kind"])
+    area_code, areas = codes(history["area"])
     code, pairs = pd.factorize(kind_code * len(areas) + area_code)
     uniques = [(str(kinds[p // len(areas)]), str(areas[p % len(areas)])) for p in pairs]
     g = len(uniques)
@@ -283,14 +279,6 @@ def trends_from_history(
     out["first_at"] = pd.to_datetime(out["first_at"]).dt.tz_localize("UTC")
     out["last_at"] = pd.to_datetime(out["last_at"]).dt.tz_localize("UTC")
     return out.astype({"kind": "str", "area": "str", "verdict": "str"})
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (int64) and their labels of a text or categorical column."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
-    code, labels = pd.factorize(column.astype("str"))
-    return code.astype(np.int64), labels
 
 
 def _verdict(fit: dict[str, float], n: int, span_days: float, min_n: int) -> str:
