@@ -25,7 +25,7 @@ from afterview_analysis.journal import Journal, workbook_root
 from afterview_analysis.records import utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
-__all__ = ["ReflectState", "ReflectView", "frame_html", "select_history"]
+__all__ = ["ReflectState", "ReflectView", "agenda_html", "frame_html", "select_history"]
 
 
 @dataclass
@@ -76,6 +76,28 @@ def frame_html(df: Any, cls: str, zone: str = "UTC", empty: str = "nothing yet")
     table = out.to_html(index=False, escape=True, na_rep="–", border=0,
                         float_format=lambda x: f"{x:.2f}", classes=cls)
     return f'<div style="overflow-x:auto">{table}</div>'
+
+
+def agenda_html(items: list[Any], zone: str = "UTC") -> str:
+    """The agenda items (``rules.AgendaItem``) as an escaped HTML table, times in ``zone``."""
+    from zoneinfo import ZoneInfo
+
+    if not items:
+        return "<i>Nothing due and nothing done in the last week.</i>"
+    tz = ZoneInfo(zone)
+    colours = {"done": "#1a7f37", "due": "#555", "overdue": "#b42318"}
+    rows = "".join(
+        f"<tr><td style='color:{colours.get(i.status, '#555')}'><b>{esc(i.status)}</b></td>"
+        f"<td>{i.due_at.astimezone(tz):%Y-%m-%d %H:%M}</td><td>{esc(i.title)}</td>"
+        f"<td>{esc(i.company)} · {esc(i.role)}</td><td><small>{esc(i.reason)}</small>"
+        "</td></tr>"
+        for i in items
+    )
+    n_over = sum(i.status == "overdue" for i in items)
+    n_due = sum(i.status == "due" for i in items)
+    return (f"<p>{n_over} overdue, {n_due} due</p><table class='av-agenda-table'>"
+            "<tr><th>status</th><th>due</th><th>step</th><th>interview</th><th>why</th>"
+            f"</tr>{rows}</table>")
 
 
 def _image(fig: Any, cls: str) -> ipw.Image:
@@ -150,20 +172,22 @@ class ReflectView:
     # ---- sections
 
     def _build_sections(self) -> None:
-        from afterview_analysis import analytics
+        from afterview_analysis.report import build_report
         from afterview_analysis.rules import agenda, open_items
 
         now = self.now()
-        self.frames = frames = self.journal.frames()
+        self.frames = self.journal.frames()
+        # the same tables as `afterview report`, computed once for every section below
+        self.report = build_report(self.frames, as_of=now)
+        t = self.report.tables
         items = open_items(agenda(self.journal, now), now)
-        self.agenda = css(ipw.HTML(self._agenda_html(items)), "av-agenda")
+        self.agenda = css(ipw.HTML(agenda_html(items, self.zone)), "av-agenda")
 
-        self.history = analytics.score_history(frames)
-        self.weak = analytics.weak_areas(frames)
+        self.history = t["history"]
+        self.weak = t["weak_areas"]
         self.focus = css(ipw.HTML(frame_html(
-            analytics.focus_next(frames, weak=self.weak)
-            [["rank", "area", "recent", "recent_n", "recent_low", "recent_high", "verdict",
-              "question", "score", "next_time", "company", "at"]],
+            t["focus_next"][["rank", "area", "recent", "recent_n", "recent_low", "recent_high",
+                             "verdict", "question", "score", "next_time", "company", "at"]],
             "av-focus-table", self.zone,
             "nothing to focus on yet: score a few interviews first")), "av-focus")
 
@@ -191,34 +215,28 @@ class ReflectView:
             "av-weak-table", self.zone)), "av-weak")
 
         def responses() -> list[ipw.Widget]:
-            own = analytics.own_response_times(frames, as_of=now)
-            own_summary = analytics.own_response_summary(frames, as_of=now, times=own)
-            employer = analytics.employer_response_times(frames, as_of=now)
-            employer_summary = analytics.employer_response_summary(frames, as_of=now,
-                                                                   times=employer)
             return [
                 ipw.HTML("<b>You</b> (hours from the interview's end, or from their request; "
                          "for follow-ups, hours after the due day, so negative is early):"),
-                ipw.HTML(frame_html(own_summary, "av-own-table", self.zone)),
-                self._plot("av-response-image", "plot_response_times", own),
+                ipw.HTML(frame_html(t["own_summary"], "av-own-table", self.zone)),
+                self._plot("av-response-image", "plot_response_times", t["own_times"]),
                 ipw.HTML("<b>Employers</b> (days to their first answer, by stage):"),
-                ipw.HTML(frame_html(employer_summary, "av-employer-table", self.zone)),
-                self._plot("av-employer-image", "plot_employer_response_times", employer),
+                ipw.HTML(frame_html(t["employer_by_stage"], "av-employer-table", self.zone)),
+                self._plot("av-employer-image", "plot_employer_response_times",
+                           t["employer_times"]),
             ]
 
         def calibration() -> list[ipw.Widget]:
-            cal = analytics.calibration(frames)
-            reliability = analytics.reliability_table(frames)
             return [
-                ipw.HTML(frame_html(cal, "av-calibration-table", self.zone)),
-                self._plot("av-calibration-image", "plot_reliability", reliability, cal),
+                ipw.HTML(frame_html(t["calibration"], "av-calibration-table", self.zone)),
+                self._plot("av-calibration-image", "plot_reliability", t["reliability"],
+                           t["calibration"]),
             ]
 
         def funnel() -> list[ipw.Widget]:
-            table = analytics.funnel(frames)
             return [
-                ipw.HTML(frame_html(table, "av-funnel-table", self.zone)),
-                self._plot("av-funnel-image", "plot_funnel", table),
+                ipw.HTML(frame_html(t["funnel"], "av-funnel-table", self.zone)),
+                self._plot("av-funnel-image", "plot_funnel", t["funnel"]),
             ]
 
         self.responses = self._section("av-responses", responses)
@@ -259,26 +277,6 @@ class ReflectView:
             return _image(getattr(plots, name)(*args), cls)
         except Exception as exc:  # one broken picture must not hide the rest of the page
             return css(ipw.HTML(error_html(f"picture unavailable: {exc}")), cls)
-
-    def _agenda_html(self, items: list[Any]) -> str:
-        from zoneinfo import ZoneInfo
-
-        if not items:
-            return "<i>Nothing due and nothing done in the last week.</i>"
-        tz = ZoneInfo(self.zone)
-        colours = {"done": "#1a7f37", "due": "#555", "overdue": "#b42318"}
-        rows = "".join(
-            f"<tr><td style='color:{colours.get(i.status, '#555')}'><b>{esc(i.status)}</b></td>"
-            f"<td>{i.due_at.astimezone(tz):%Y-%m-%d %H:%M}</td><td>{esc(i.title)}</td>"
-            f"<td>{esc(i.company)} · {esc(i.role)}</td><td><small>{esc(i.reason)}</small>"
-            "</td></tr>"
-            for i in items
-        )
-        n_over = sum(i.status == "overdue" for i in items)
-        n_due = sum(i.status == "due" for i in items)
-        return (f"<p>{n_over} overdue, {n_due} due</p><table class='av-agenda-table'>"
-                "<tr><th>status</th><th>due</th><th>step</th><th>interview</th><th>why</th>"
-                f"</tr>{rows}</table>")
 
     # ---- trends
 
