@@ -499,6 +499,7 @@ NOTE_FIELDS: dict[str, tuple[str, ...]] = {
     "heads_ups": ("note",),
     "employer_events": ("note",),
     "messages": ("subject", "body"),
+    "references_": ("speaks_to",),
 }
 #: Personal fields always cleared.
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {

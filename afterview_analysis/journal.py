@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from afterview_analysis.records import (
+    CLOSINGS,
     DEFAULT_SKILLS,
     RECORD_TYPES,
     AfterviewError,
@@ -212,8 +213,33 @@ _V2 = [
     "INSERT INTO profile (id) VALUES ('me')",
 ]
 
+
+def _strip_closing(closing: str) -> str:
+    """SQL removing ``closing`` (and the line break after it) from the start of a stored
+    signature: a signature holds the name and contact lines, the draft adds the closing."""
+    quoted = closing.replace("'", "''")
+    return (
+        "UPDATE profile SET signature = nullif(ltrim(substr(ltrim(signature), "
+        f"{len(closing) + 1}), ' ' || char(9, 10, 13)), '') "
+        f"WHERE lower(substr(ltrim(signature), 1, {len(closing)})) = lower('{quoted}')"
+    )
+
+
+# Contacts and calls: who each person at the employer is (interviewer, recruiter, HR),
+# who sent a request for information, what a reference can speak to, the date a phone
+# call was promised news by; and signatures without a closing line.
+_V3 = [
+    """ALTER TABLE interviewers ADD COLUMN contact_role TEXT NOT NULL DEFAULT 'interviewer'
+        CHECK (contact_role IN ('interviewer', 'recruiter', 'hr'))""",
+    "ALTER TABLE employer_events ADD COLUMN contact_id TEXT",
+    "ALTER TABLE references_ ADD COLUMN speaks_to TEXT",
+    "ALTER TABLE messages ADD COLUMN promised_on TEXT",
+    # longest first, so "With warm regards," goes before "Warm regards," could match
+    *(_strip_closing(c) for c in sorted(CLOSINGS, key=len, reverse=True)),
+]
+
 #: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Tables in insert order (parents first), and the order ``frames()`` returns them in.
