@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from afterview_analysis import journal as journal_module
+from afterview_analysis import schema as schema_module
 from afterview_analysis.cli import main
-from afterview_analysis.journal import MIGRATIONS, SCHEMA_VERSION, Journal, JournalError
+from afterview_analysis.journal import Journal, JournalError
 from afterview_analysis.records import Interview, Question
+from afterview_analysis.schema import MIGRATIONS, SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OLD_VERSIONS = range(1, SCHEMA_VERSION)
@@ -115,7 +116,7 @@ def test_a_failed_migration_changes_nothing(old, monkeypatch):
     before = _raw(path)
     broken = [list(step) for step in MIGRATIONS]
     broken[version].append("INSERT INTO no_such_table VALUES (1)")  # after real statements
-    monkeypatch.setattr(journal_module, "MIGRATIONS", broken)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", broken)
     with pytest.raises(JournalError):
         Journal(path, create=False)
     assert _version(path) == version
