@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "DEFAULT_SKILLS",
+    "MESSAGE_STEP",
     "RECORD_TYPES",
     "AfterviewError",
     "Category",
@@ -144,6 +145,16 @@ class MessageKind(StrEnum):
     FOLLOW_UP = "follow_up"
     INFO_REPLY = "info_reply"
     REFERENCE_HEADS_UP = "reference_heads_up"
+
+
+#: The playbook step a sent message of each kind does (an information reply answers a
+#: request instead: the agenda's ``info_reply`` item). rules, the analysis and the views
+#: all read this one table.
+MESSAGE_STEP: dict[MessageKind, Step] = {
+    MessageKind.THANK_YOU: Step.THANK_YOU,
+    MessageKind.FOLLOW_UP: Step.FOLLOW_UP,
+    MessageKind.REFERENCE_HEADS_UP: Step.CONTACT_REFERENCES,
+}
 
 
 class Channel(StrEnum):
