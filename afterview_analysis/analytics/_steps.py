@@ -19,7 +19,7 @@ import pandas as pd
 
 from afterview_analysis import rules
 from afterview_analysis.analytics._frames import rows_of_interviews, utc
-from afterview_analysis.records import Step
+from afterview_analysis.records import MESSAGE_STEP, Step
 
 __all__ = ["done_moments", "due_moments", "end_of_day"]
 
@@ -29,12 +29,12 @@ _STEPS = [s.value for s in Step]
 def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
     """When each playbook step first counted as done, by ``now``, as the agenda counts it
     (rules.steps_for): ticked on the form, or the matching message sent
-    (rules.MESSAGE_STEP), or a reference's heads-up sent. Columns ``interview_id``,
+    (records.MESSAGE_STEP), or a reference's heads-up sent. Columns ``interview_id``,
     ``step`` (text), ``done_at``; one row per step done."""
     ticked = rows_of_interviews(frames, "playbook_steps", ["step", "done_at"])
     sent = rows_of_interviews(frames, "messages", ["kind", "sent_at"])
     heads = rows_of_interviews(frames, "heads_ups", ["sent_at"])
-    by_message = {kind.value: step.value for kind, step in rules.MESSAGE_STEP.items()}
+    by_message = {kind.value: step.value for kind, step in MESSAGE_STEP.items()}
     done = pd.concat([
         ticked.assign(step=ticked["step"].astype("str"), at=utc(ticked["done_at"])),
         sent.assign(step=sent["kind"].astype("str").map(by_message), at=utc(sent["sent_at"])),
