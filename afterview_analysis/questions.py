@@ -36,12 +36,18 @@ theme) tags the user's questions by theme (:func:`theme_of`).
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from afterview_analysis.journal import Journal
+    from afterview_analysis.records import Practice
 
 __all__ = [
     "CLASSICS",
@@ -50,9 +56,16 @@ __all__ = [
     "THEME_THRESHOLD",
     "THRESHOLD",
     "Grouping",
+    "askings",
+    "bank",
+    "confirm",
     "group_questions",
+    "merge",
+    "record_practice",
+    "set_best_answer",
     "similar_pairs",
     "similarity",
+    "split",
     "theme_of",
     "themes_of",
     "vectorise",
@@ -149,14 +162,13 @@ CATEGORY_THEMES = {
 
 # Words nearly every question has; they say nothing about which question it is. The
 # question words that do (why, where, when, how much) are kept.
-_STOP = frozenset(
-    """a an the and or of to in on at for with from by about into over as is are was were
+_STOP_WORDS = """a an the and or of to in on at for with from by about into over as is are was were
     be been being am do does did done have has had having can could would should will may
     might must shall i me my we us our you your yours he she they them their it its this
     that these those what which who whom whose how so some any just also then there here
     tell describe explain example time please say let little bit between walk through
-    sure""".split()
-)
+    sure"""
+_STOP = frozenset(_STOP_WORDS.split())
 # Words interviewers use for the same thing, each read as the first word of its line. A
 # general interview vocabulary, not a list of particular questions: it lets "salary
 # requirements" meet "salary expectations" while "strength" and "weakness" stay apart.
@@ -236,7 +248,7 @@ def _features(text: str) -> tuple[Counter[str], Counter[str]]:
     """The word and character features of one question, with their counts."""
     words = _words(text)
     word_f: Counter[str] = Counter(words)
-    word_f.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    word_f.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     char_f: Counter[str] = Counter()
     for w in words:
         padded = f" {w} "
@@ -316,8 +328,10 @@ def similarity(a: str, b: str, extra: Sequence[str] = ()) -> float:
     """The similarity of two wordings, from 0 (nothing shared) to 1 (the same words),
     with IDF from the two and ``extra`` (default: the built-in classic questions).
 
-    >>> round(similarity("Why do you want to work here?", "Why do you want to work for us?"), 2)
-    0.86
+    >>> round(similarity("What is your greatest strength?", "What are your strengths?"), 2)
+    0.64
+    >>> round(similarity("What is your greatest strength?", "What is your greatest weakness?"), 2)
+    0.17
     """
     extra = extra or [text for text, _ in CLASSICS]
     return round(vectorise([a, b], extra).similarity(0, 1), 6)
@@ -542,3 +556,194 @@ def themes_of(texts: Sequence[str], categories: Sequence[str | None] | None = No
 def theme_of(text: str, category: str | None = None) -> str:
     """The theme of one question (see :func:`themes_of`)."""
     return themes_of([text], [category])[0]
+
+
+# --------------------------------------------------------------------------- the bank
+
+
+def askings(
+    questions: Sequence[Mapping], interviews: Sequence[Mapping], pins: Sequence[Mapping] = ()
+) -> list[dict]:
+    """Every asking with its interview and its group: plain rows, no pandas needed.
+
+    ``questions``, ``interviews`` and ``pins`` are rows as :meth:`Journal.rows` gives them
+    (or records of the frames). Each result has the question's ``id``, ``text``,
+    ``category``, ``score``, ``answer``, ``next_time``; the interview's ``company``,
+    ``stage``, ``at`` (its start, ISO text or timestamp as given); and ``group`` (key),
+    ``similarity`` (to the group's first wording), ``pinned`` (the user's choice) and
+    ``theme``. Questions whose interview is missing are left out. Oldest first.
+    """
+    by_id = {iv["id"]: iv for iv in interviews}
+    qs = [q for q in questions if q["interview_id"] in by_id]
+    qs.sort(key=lambda q: (str(by_id[q["interview_id"]]["starts_at"]), q["interview_id"],
+                           q.get("position") or 0, q["id"]))
+    pin = {p["question_id"]: p["group_id"] for p in pins}
+    grouping = group_questions([q["id"] for q in qs], [q["text"] for q in qs], pin)
+    themes = themes_of([q["text"] for q in qs], [_plain(q.get("category")) for q in qs])
+    out = []
+    for k, q in enumerate(qs):
+        iv = by_id[q["interview_id"]]
+        out.append({
+            "id": q["id"], "interview_id": q["interview_id"], "text": q["text"],
+            "category": _plain(q.get("category")), "score": q.get("score"),
+            "answer": q.get("answer"), "next_time": q.get("next_time"),
+            "company": iv["company"], "stage": _plain(iv.get("stage")), "at": iv["starts_at"],
+            "group": grouping.group[k], "similarity": grouping.similarity[k],
+            "pinned": grouping.pinned[k], "theme": themes[k],
+        })
+    return out
+
+
+def _plain(value):
+    """A stored vocabulary value as text (enum members and categoricals alike)."""
+    if value is None:
+        return None
+    text = getattr(value, "value", value)
+    return None if text != text else str(text)  # NaN
+
+
+def bank(
+    questions: Sequence[Mapping],
+    interviews: Sequence[Mapping],
+    pins: Sequence[Mapping] = (),
+    groups: Sequence[Mapping] = (),
+    practice: Sequence[Mapping] = (),
+) -> list[dict]:
+    """One row per question of the bank, most asked first: ``group`` (key), ``title``
+    (the user's, else the first wording), ``stored`` (the user has confirmed or edited it),
+    ``askings`` (rows of :func:`askings`, oldest first), ``theme``, ``latest_answer``,
+    ``notes`` (every "what to say next time", oldest first), ``best_answer``,
+    ``practice`` (its practice rows, oldest first).
+    """
+    stored = {g["id"]: g for g in groups}
+    rows = askings(questions, interviews, pins)
+    by_group: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_group[row["group"]].append(row)
+    practised: dict[str, list[Mapping]] = defaultdict(list)
+    for p in sorted(practice, key=lambda p: str(p["practised_at"])):
+        practised[p["group_id"]].append(p)
+    out = []
+    for key, members in by_group.items():
+        group = stored.get(key, {})
+        themes = Counter(m["theme"] for m in members)
+        answers = [m["answer"] for m in members if m["answer"]]
+        out.append({
+            "group": key, "title": group.get("title") or members[0]["text"],
+            "stored": key in stored, "askings": members,
+            "theme": max(themes, key=lambda t: (themes[t], -THEMES.index(t)
+                                                if t in THEMES else -len(THEMES))),
+            "latest_answer": answers[-1] if answers else None,
+            "notes": [m["next_time"] for m in members if m["next_time"]],
+            "best_answer": group.get("best_answer"),
+            "practice": practised.get(key, []),
+        })
+    out.sort(key=lambda g: (-len(g["askings"]), str(g["askings"][-1]["at"]), g["group"]))
+    return out
+
+
+# --------------------------------------------------------------------------- the user's choices
+# Each takes the group as the bank shows it: its key and the ids of its askings. A group
+# the similarity made is stored the first time the user acts on it, with every asking
+# pinned to it, so the user's choice stays whatever the similarity says later.
+
+
+def confirm(journal: Journal, key: str, members: Sequence[str], title: str | None = None) -> str:
+    """Keep these askings together as one question; returns the stored group's id."""
+    from afterview_analysis.records import QuestionGroup
+
+    with journal.transaction():
+        if journal.find(QuestionGroup, id=key):
+            gid = key
+        else:
+            group = QuestionGroup(title=title)
+            journal.add(group)
+            gid = group.id
+        for qid in members:
+            _pin(journal, qid, gid)
+    return gid
+
+
+def _pin(journal: Journal, question_id: str, group_id: str) -> None:
+    from afterview_analysis.records import QuestionPin
+
+    with journal.transaction() as conn:
+        row = conn.execute("SELECT group_id FROM question_pins WHERE question_id = ?",
+                           (question_id,)).fetchone()
+        if row is not None and row[0] == group_id:
+            return
+        conn.execute("DELETE FROM question_pins WHERE question_id = ?", (question_id,))
+        journal.add(QuestionPin(question_id=question_id, group_id=group_id))
+
+
+def merge(
+    journal: Journal, key: str, members: Sequence[str], other: str, other_members: Sequence[str]
+) -> str:
+    """The two are the same question: ``other``'s askings, best answer (when this one has
+    none) and practice move to this group; returns its stored id."""
+    from afterview_analysis.records import QuestionGroup
+
+    with journal.transaction() as conn:
+        gid = confirm(journal, key, members)
+        for qid in other_members:
+            _pin(journal, qid, gid)
+        if other != gid and journal.find(QuestionGroup, id=other):
+            mine, theirs = journal.get(QuestionGroup, gid), journal.get(QuestionGroup, other)
+            if not mine.best_answer and theirs.best_answer:
+                conn.execute("UPDATE question_groups SET best_answer = ?, best_answer_at = ? "
+                             "WHERE id = ?", (theirs.best_answer,
+                                              _iso(theirs.best_answer_at), gid))
+            conn.execute("UPDATE practice SET group_id = ? WHERE group_id = ?", (gid, other))
+            conn.execute("DELETE FROM question_groups WHERE id = ?", (other,))
+    return gid
+
+
+def split(journal: Journal, key: str, members: Sequence[str], question_id: str) -> str:
+    """This asking is another question: it gets a stored group of its own (returned), and
+    the others stay together."""
+    from afterview_analysis.records import Question, QuestionGroup
+
+    if question_id not in members:
+        raise ValueError(f"question {question_id} is not in group {key}")
+    text = journal.get(Question, question_id).text
+    with journal.transaction():
+        rest = [m for m in members if m != question_id]
+        if rest:
+            confirm(journal, key, rest)
+        group = QuestionGroup(title=text[:300].splitlines()[0] if text.strip() else None)
+        journal.add(group)
+        _pin(journal, question_id, group.id)
+    return group.id
+
+
+def set_best_answer(journal: Journal, key: str, members: Sequence[str], answer: str) -> str:
+    """Keep ``answer`` as the best answer so far (empty clears it); returns the group id."""
+    from afterview_analysis.records import QuestionGroup, utc_now
+
+    checked = QuestionGroup(best_answer=answer)  # validates before anything is written
+    with journal.transaction():
+        gid = confirm(journal, key, members)
+        group = journal.get(QuestionGroup, gid)
+        journal.update(replace(group, best_answer=checked.best_answer,
+                               best_answer_at=utc_now() if checked.best_answer else None))
+    return gid
+
+
+def record_practice(
+    journal: Journal, key: str, members: Sequence[str], score: int,
+    answer: str | None = None, at: object = None,
+) -> Practice:
+    """Record practising the question: a 1-5 self-score and the improved answer."""
+    from afterview_analysis.records import Practice, utc_now
+
+    checked = Practice(group_id="pending", score=score, answer=answer,
+                       practised_at=utc_now() if at is None else at)
+    with journal.transaction():
+        gid = confirm(journal, key, members)
+        record = replace(checked, group_id=gid)
+        journal.add(record)
+    return record
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
