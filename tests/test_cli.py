@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from afterview_analysis.cli import build_parser, main
-from afterview_analysis.journal import SCHEMA_VERSION, Journal
+from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview
+from afterview_analysis.schema import SCHEMA_VERSION
 
 COMMANDS = ["init", "demo", "log", "check", "export", "import"]
 

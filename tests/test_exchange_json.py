@@ -7,8 +7,9 @@ import json
 import pytest
 
 from afterview_analysis.exchange import ExchangeError, export_json, import_json, read_json
-from afterview_analysis.journal import SCHEMA_VERSION, TABLES, Journal
+from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview, Question
+from afterview_analysis.schema import SCHEMA_VERSION, TABLES
 
 
 def test_round_trip_is_byte_identical(demo_journal, tmp_path):
