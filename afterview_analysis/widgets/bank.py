@@ -168,11 +168,12 @@ class BankView:
                          f"score better (practised askings: {effect['n_practised']}, "
                          f"unpractised: {effect['n_unpractised']}).")
         else:
+            way = "higher" if effect["diff"] >= 0 else "lower"
             lines.append(
-                f" Practice: {esc(effect['verdict'])}: {effect['diff']:+.1f} points than "
-                f"unpractised questions of the same category (n = {effect['n_practised']} "
-                f"practised, {effect['n_unpractised']} unpractised; "
-                f"{_interval(effect['low'], effect['high'])}).")
+                f" Practice: {esc(effect['verdict'])}. Practised questions scored "
+                f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
+                f"category (n = {effect['n_practised']} practised, {effect['n_unpractised']} "
+                f"unpractised; {_interval(effect['low'], effect['high'])}).")
         self.summary.value = "".join(lines) + "</p>"
         rows = "".join(
             f"<tr><td>{esc(r['theme'])}</td><td>{r['n']}</td><td>{r['mean']:.2f}</td>"
