@@ -167,8 +167,32 @@ _V4 = [
     *(_strip_closing(c) for c in sorted(CLOSINGS, key=len, reverse=True)),
 ]
 
+# The question bank: groups the user confirmed, named, answered best or practised; which
+# askings the user put in which group (wins over the similarity); practice of a group.
+_V5 = [
+    """CREATE TABLE question_groups (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        best_answer TEXT,
+        best_answer_at TEXT,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE question_pins (
+        id TEXT PRIMARY KEY,
+        question_id TEXT NOT NULL UNIQUE REFERENCES questions (id) ON DELETE CASCADE,
+        group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+        pinned_at TEXT NOT NULL)""",
+    "CREATE INDEX question_pins_group ON question_pins (group_id)",
+    """CREATE TABLE practice (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+        practised_at TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+        answer TEXT)""",
+    "CREATE INDEX practice_group ON practice (group_id)",
+]
+
 #: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Tables in insert order (parents first), and the order ``frames()`` returns them in.
