@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from afterview_analysis.records import RECORD_TYPES
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["APPLICATION_ID", "MARKED_SINCE", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
 #: ``PRAGMA application_id`` of every afterview journal: "Aftv" in ASCII.
 APPLICATION_ID = 0x41667476
@@ -140,6 +140,9 @@ _V3 = [
     # Marks the file as an afterview journal (journals made before had application_id 0).
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
+
+#: The schema version that added :data:`APPLICATION_ID`: every journal at it or later has it.
+MARKED_SINCE = 3
 
 #: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
 MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
