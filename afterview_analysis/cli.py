@@ -100,14 +100,22 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with _journal(args, create=False) as j:
-        problems = j.check()
-        counts = j.counts()
+    from afterview_analysis.journal import JournalDamagedError
+
+    try:
+        with _journal(args, create=False) as j:
+            problems = j.check()
+            try:
+                counts = j.counts()
+            except sqlite3.DatabaseError:
+                counts = {}  # too damaged to count: the problems say why
+    except JournalDamagedError as exc:  # too damaged even to open: that is the report
+        problems, counts = [str(exc)], {}
     for table, n in counts.items():
         print(f"{table:16} {n:>8}")
     if problems:
         for problem in problems:
-            print(f"problem: {problem}", file=sys.stderr)
+            print(f"problem: {_one_line(problem)}", file=sys.stderr)
         return 1
     print("integrity: ok; foreign keys: ok")
     return 0

@@ -31,6 +31,7 @@ import functools
 import os
 import queue
 import secrets
+import shutil
 import sqlite3
 import threading
 import time
@@ -65,6 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "InterviewLog",
     "Journal",
+    "JournalDamagedError",
     "JournalError",
     "default_path",
     "workbook_root",
@@ -77,6 +79,15 @@ BUSY_TIMEOUT_MS = 30_000
 
 class JournalError(AfterviewError):
     """The journal refused an operation (unknown id, newer schema, not empty, ...)."""
+
+
+class JournalDamagedError(JournalError):
+    """The journal file is corrupt: SQLite cannot read it."""
+
+
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
 
 
 def workbook_root() -> Path:
@@ -175,7 +186,8 @@ class Journal:
             if hasattr(self, "conn"):
                 self.conn.close()
             if isinstance(exc, sqlite3.Error):
-                raise JournalError(describe_sqlite_error(exc, self.path)) from None
+                kind = JournalDamagedError if _is_damage(exc) else JournalError
+                raise kind(describe_sqlite_error(exc, self.path)) from None
             if isinstance(exc, OSError):
                 raise JournalError(_os_sentence(exc, self.path)) from None
             raise
@@ -801,6 +813,13 @@ def _os_sentence(exc: OSError, path: Path) -> str:
     return f"cannot use {path}: {(exc.strerror or str(exc)).lower()}"
 
 
+def _nearly_full(path: str | os.PathLike[str]) -> bool:
+    try:
+        return shutil.disk_usage(Path(path).absolute().parent).free < 4 * 1024 * 1024
+    except OSError:
+        return False
+
+
 def describe_sqlite_error(exc: BaseException, path: str | os.PathLike[str]) -> str:
     """One sentence for an SQLite failure: what happened to which file, and what to do.
 
@@ -808,6 +827,8 @@ def describe_sqlite_error(exc: BaseException, path: str | os.PathLike[str]) -> s
     the disk holding j is full: nothing was written; free some space and try again
     """
     text = str(exc).lower()
+    if "disk i/o" in text and _nearly_full(path):  # how a full tmpfs often shows
+        text = "database or disk is full"
     if "full" in text:
         return (f"the disk holding {path} is full: nothing was written; free some space "
                 "and try again")

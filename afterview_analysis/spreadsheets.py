@@ -129,13 +129,11 @@ from afterview_analysis.outputs import check_target, write_atomic, write_folder
         for name, text in files.items()
     }
     if target.suffix.lower() == ".zip":
-
-        def write_zip(tmp: Path) -> None:
-            with zipfile.ZipFile(tmp, "x", zipfile.ZIP_DEFLATED) as archive:
-                for name, data in encoded.items():
-                    archive.writestr(name, data)
-
-        return write_atomic(target, write_zip, journal=journal)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in encoded.items():
+                archive.writestr(name, data)
+        return write_atomic(target, buffer.getvalue(), journal=journal)
     return write_folder(target, encoded, journal=journal)
 
 
@@ -180,7 +178,9 @@ def export_xlsx(
     meta = book.create_sheet("afterview")
     meta.append(["format", "afterview-xlsx"])
     meta.append(["schema_version", doc["schema_version"]])
-    return write_atomic(target, book.save, journal=journal)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_atomic(target, buffer.getvalue(), journal=journal)
 
 
 def _typed_cells(table: str, row: dict[str, Any]) -> dict[str, Any]:
