@@ -112,7 +112,6 @@ def export_csv(
 
     >>> import tempfile
     >>> from afterview_analysis.journal import Journal
-from afterview_analysis.outputs import check_target, write_atomic, write_folder
     >>> folder = Path(tempfile.mkdtemp())
     >>> path = export_csv(Journal(":memory:"), folder / "backup.zip")
     >>> sorted(zipfile.ZipFile(path).namelist())[:3]
@@ -329,7 +328,6 @@ def import_csv(journal: Journal, source: str | Path | bytes) -> dict[str, int]:
 
     >>> import tempfile
     >>> from afterview_analysis.journal import Journal
-from afterview_analysis.outputs import check_target, write_atomic, write_folder
     >>> from afterview_analysis.records import Interview
     >>> src = Journal(":memory:")
     >>> _ = src.add(Interview(company="=Acme", role="Analyst", starts_at="2026-03-02T09:30Z"))
