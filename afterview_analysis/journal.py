@@ -792,11 +792,22 @@ def _inspect(path: Path, *, fresh_ok: bool) -> None:
     the -wal and -shm files SQLite makes for a look are removed again."""
     companions = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
     existed = [p.exists() for p in companions]
-    conn = _connect(path, read_only=True)
     try:
-        problem = _verdict(conn, path, fresh_ok=fresh_ok)
-    finally:
-        conn.close()
+        conn = _connect(path, read_only=True)
+        try:
+            problem = _verdict(conn, path, fresh_ok=fresh_ok)
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        # A crash left a hot rollback journal (or a WAL index) that only a writer can
+        # recover, as any SQLite program opening the file would: look again as one.
+        if "readonly" not in str(exc) or not _writable(path):
+            raise
+        conn = _connect(path)
+        try:
+            problem = _verdict(conn, path, fresh_ok=fresh_ok)
+        finally:
+            conn.close()
     if problem:
         for companion, was_there in zip(companions, existed, strict=True):
             if not was_there:
