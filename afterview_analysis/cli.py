@@ -311,6 +311,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prep(args: argparse.Namespace) -> int:
+    from afterview_analysis.prep import prep_sheet, render_html
+
+    with _journal(args, create=False) as j:
+        page = render_html(prep_sheet(j, args.company, args.stage))
+    _emit(page, args.out)
+    if args.out:
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -419,6 +430,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="PATH", help="write to this file instead of stdout")
     p.add_argument("--as-of", metavar="DATE", help="judge deadlines as of this moment "
                    "(default: now)")
+
+    p = _add(sub, "prep", cmd_prep, "a printable prep sheet (HTML) for your next interview "
+             "with a company: their questions and your best answers, focus skills, what to ask")
+    p.add_argument("--company", required=True, metavar="NAME")
+    p.add_argument("--stage", metavar="STAGE", help=f"the coming stage: one of "
+                   f"{', '.join(Stage)}; adds the questions asked at it elsewhere")
+    p.add_argument("--out", metavar="PATH", help="write to this file instead of stdout")
 
     return parser
 

@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-from afterview_analysis.records import RECORD_TYPES
+from afterview_analysis.records import CLOSINGS, RECORD_TYPES
 
 __all__ = ["APPLICATION_ID", "MARKED_SINCE", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
@@ -144,8 +144,57 @@ _V3 = [
 #: The schema version that added :data:`APPLICATION_ID`: every journal at it or later has it.
 MARKED_SINCE = 3
 
+
+def _strip_closing(closing: str) -> str:
+    """SQL removing ``closing`` (and the line break after it) from the start of a stored
+    signature: a signature holds the name and contact lines, the draft adds the closing."""
+    quoted = closing.replace("'", "''")
+    return (
+        "UPDATE profile SET signature = nullif(ltrim(substr(ltrim(signature), "
+        f"{len(closing) + 1}), ' ' || char(9, 10, 13)), '') "
+        f"WHERE lower(substr(ltrim(signature), 1, {len(closing)})) = lower('{quoted}')"
+    )
+
+
+# Contacts and calls: who each person at the employer is (interviewer, recruiter, HR),
+# who sent a request for information, what a reference can speak to, the date a phone
+# call was promised news by; and signatures without a closing line.
+_V4 = [
+    """ALTER TABLE interviewers ADD COLUMN contact_role TEXT NOT NULL DEFAULT 'interviewer'
+        CHECK (contact_role IN ('interviewer', 'recruiter', 'hr'))""",
+    "ALTER TABLE employer_events ADD COLUMN contact_id TEXT",
+    "ALTER TABLE references_ ADD COLUMN speaks_to TEXT",
+    "ALTER TABLE messages ADD COLUMN promised_on TEXT",
+    # longest first, so "With warm regards," goes before "Warm regards," could match
+    *(_strip_closing(c) for c in sorted(CLOSINGS, key=len, reverse=True)),
+]
+
+# The question bank: groups the user confirmed, named, answered best or practised; which
+# askings the user put in which group (wins over the similarity); practice of a group.
+_V5 = [
+    """CREATE TABLE question_groups (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        best_answer TEXT,
+        best_answer_at TEXT,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE question_pins (
+        id TEXT PRIMARY KEY,
+        question_id TEXT NOT NULL UNIQUE REFERENCES questions (id) ON DELETE CASCADE,
+        group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+        pinned_at TEXT NOT NULL)""",
+    "CREATE INDEX question_pins_group ON question_pins (group_id)",
+    """CREATE TABLE practice (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+        practised_at TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+        answer TEXT)""",
+    "CREATE INDEX practice_group ON practice (group_id)",
+]
+
 #: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Tables in insert order (parents first), and the order ``frames()`` returns them in.

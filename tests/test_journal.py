@@ -25,8 +25,11 @@ from afterview_analysis.records import (
     Interviewer,
     Message,
     PlaybookStep,
+    Practice,
     Profile,
     Question,
+    QuestionGroup,
+    QuestionPin,
     RecordError,
     Reference,
     Skill,
@@ -123,6 +126,12 @@ def test_add_get_update_delete_every_record_type(journal):
         event,
         Message(interview_id=iv.id, kind="info_reply", recipient="Maya", body="Here you go",
                 reply_to_event_id=event.id),
+    ]
+    group = QuestionGroup(title="Why us?", best_answer="Because ...")
+    records += [
+        group,
+        QuestionPin(question_id=records[3].id, group_id=group.id),
+        Practice(group_id=group.id, practised_at=T0 + timedelta(days=1), score=4),
     ]
     for record in records:
         assert journal.add(record) == record.id
