@@ -60,6 +60,14 @@ def _write(args: argparse.Namespace, path: str | Path, data: bytes) -> Path:
     return write_atomic(path, data, journal=_journal_path(args))
 
 
+def _emit(args: argparse.Namespace, text: str) -> None:
+    """``text`` to ``--out`` (all at once, never over the journal), or to stdout."""
+    if args.out:
+        print(f"wrote {_write(args, args.out, text.encode('utf-8'))}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -303,22 +311,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         _check_out(args, args.out)
     with _journal(args, create=False) as j:
         frames = j.frames()
-    text = render(frames, args.format, as_of=as_of)
-    if args.out:
-        print(f"wrote {_write(args, args.out, text.encode('utf-8'))}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _emit(args, render(frames, args.format, as_of=as_of))
     return 0
 
 
 def cmd_prep(args: argparse.Namespace) -> int:
     from afterview_analysis.prep import prep_sheet, render_html
 
+    if args.out:
+        _check_out(args, args.out)
     with _journal(args, create=False) as j:
         page = render_html(prep_sheet(j, args.company, args.stage))
-    _emit(page, args.out)
-    if args.out:
-        print(f"wrote {args.out}", file=sys.stderr)
+    _emit(args, page)
     return 0
 
 
