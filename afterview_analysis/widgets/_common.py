@@ -27,6 +27,7 @@ __all__ = [
     "esc",
     "labelled",
     "ok_html",
+    "profile_links_html",
     "resolve_zone",
     "split_local",
     "zone_names",
@@ -167,3 +168,18 @@ def computer_zone() -> str:
         if name in names:
             return name
     return "UTC"
+
+
+def profile_links_html(profile: Any) -> str:
+    """The user's online profiles (LinkedIn first) as escaped links to review, or where to
+    add them when there are none."""
+    from afterview_analysis.rules import profile_links
+
+    links = profile_links(profile)
+    if not links:
+        return ("<small>add your profile links (LinkedIn, GitHub, website) under "
+                "<i>Your profile</i> on Today to get them here</small>")
+    return " · ".join(
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer" '
+        f'class="av-profile-link" style="color:#0969da">{esc(label)}</a>'
+        for label, url in links)

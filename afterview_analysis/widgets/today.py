@@ -44,7 +44,7 @@ from afterview_analysis.records import (
     Step,
     utc_now,
 )
-from afterview_analysis.rules import INFO_REPLY, AgendaItem, agenda, profile_links
+from afterview_analysis.rules import INFO_REPLY, AgendaItem, agenda
 from afterview_analysis.widgets import workbook
 from afterview_analysis.widgets._common import (
     combine_local,
@@ -52,10 +52,11 @@ from afterview_analysis.widgets._common import (
     error_html,
     esc,
     ok_html,
+    profile_links_html,
 )
 from afterview_analysis.widgets.interview_state import FIELD_LABELS, build_record
 
-__all__ = ["DRAFT_KIND", "TodayState", "TodayView", "agenda_rows", "review_links_html"]
+__all__ = ["DRAFT_KIND", "TodayState", "TodayView", "agenda_rows"]
 
 #: The agenda steps that are a message, and the message that does them.
 DRAFT_KIND: dict[str, MessageKind] = {
@@ -65,7 +66,7 @@ DRAFT_KIND: dict[str, MessageKind] = {
     INFO_REPLY: MessageKind.INFO_REPLY,
 }
 _COLOURS = {"done": "#1a7f37", "due": "#57606a", "overdue": "#b42318", "missed": "#8a6d3b"}
-_BUTTON = ipw.Layout(width="92px", min_width="92px")
+_BUTTON = dict(width="92px", min_width="92px", flex="0 0 auto")
 _RECENT_DONE_DAYS = 7
 
 
@@ -78,18 +79,6 @@ def agenda_rows(items: list[AgendaItem], now: datetime) -> list[AgendaItem]:
                    and (now - i.done_at).days < _RECENT_DONE_DAYS),
                   key=lambda i: i.done_at, reverse=True)
     return [*overdue, *due, *done]
-
-
-def review_links_html(profile: Any) -> str:
-    """The user's profile links as escaped anchors (the review-profiles step's to-do)."""
-    links = profile_links(profile)
-    if not links:
-        return ("<small>add your profile links (LinkedIn, GitHub, website) under "
-                "<i>Your profile</i> to get them here</small>")
-    return " · ".join(
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer" '
-        f'class="av-profile-link" style="color:#0969da">{esc(label)}</a>'
-        for label, url in links)
 
 
 @dataclass
@@ -121,11 +110,13 @@ class _Row:
     def __init__(self, view: TodayView, item: AgendaItem):
         self.item = item
         self.text = css(ipw.HTML(layout=ipw.Layout(flex="1 1 auto")), "av-today-row-text")
-        self.done = css(ipw.Button(description="Done", icon="check", layout=_BUTTON),
+        self.done = css(ipw.Button(description="Done", icon="check",
+                                   layout=ipw.Layout(**_BUTTON)),
                         "av-today-done")
         kind = DRAFT_KIND.get(item.step)
         self.act = css(ipw.Button(description="Draft" if kind else "Open",
-                                  icon="pencil" if kind else "folder-open", layout=_BUTTON),
+                                  icon="pencil" if kind else "folder-open",
+                                  layout=ipw.Layout(**_BUTTON)),
                        "av-today-draft" if kind else "av-today-open")
         self.done.on_click(lambda _b: view.toggle_done(self.item))
         self.act.on_click(lambda _b: view.act(self.item))
@@ -368,7 +359,7 @@ class TodayView:
             f"<p><b style='color:{_COLOURS['overdue']}'>{n_over} overdue</b> · {n_due} due · "
             f"{n_done} done this week</p>" if st.items else
             "<p><i>Nothing due, nothing overdue, nothing done this week.</i></p>")
-        links = review_links_html(self.journal.profile())
+        links = profile_links_html(self.journal.profile())
         rows: dict[str, _Row] = {}
         for item in st.items:
             row = self.rows.get(item.uid) or _Row(self, item)
