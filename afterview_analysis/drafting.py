@@ -70,6 +70,7 @@ from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxErr
 from jinja2.sandbox import SandboxedEnvironment
 
 from afterview_analysis.records import (
+    MESSAGE_STEP,
     AfterviewError,
     Channel,
     EmployerEvent,
@@ -100,6 +101,7 @@ __all__ = [
     "edit_draft",
     "mailto_link",
     "mark_sent",
+    "message_kind",
     "render_template",
     "save_draft",
     "strongest_skills",
@@ -495,14 +497,27 @@ def _request(journal: Any, interview: Interview, event_id: str | None) -> Employ
 # --------------------------------------------------------------------------- drafts
 
 
-def _kind(kind: str | MessageKind) -> MessageKind:
+def message_kind(kind: str | MessageKind) -> MessageKind:
+    """The message kind named by ``kind``: a :class:`MessageKind` value, its command-line
+    name, or the agenda step the message does.
+
+    >>> message_kind("thank-you"), message_kind("contact_references")
+    (<MessageKind.THANK_YOU: 'thank_you'>, <MessageKind.REFERENCE_HEADS_UP: 'reference_heads_up'>)
+    """
     if isinstance(kind, str) and kind in KIND_ALIASES:
         return KIND_ALIASES[kind]
+    by_step = {str(step): k for k, step in MESSAGE_STEP.items()}
+    by_step["info_reply"] = MessageKind.INFO_REPLY
+    if isinstance(kind, str) and kind in by_step and kind not in MessageKind._value2member_map_:
+        return by_step[kind]
     try:
         return MessageKind(kind)
     except ValueError:
         allowed = ", ".join([*KIND_ALIASES, *(k.value for k in MessageKind)])
         raise DraftError(f"kind must be one of: {allowed}; not {kind!r}") from None
+
+
+_kind = message_kind
 
 
 def draft_message(

@@ -4,10 +4,9 @@
   notebook or command runs from; ``AFTERVIEW_JOURNAL`` (or ``--journal``) points elsewhere.
 * WAL mode, foreign keys on, a busy timeout, and every write one ``BEGIN IMMEDIATE``
   transaction: all of it lands or none of it does, and two open notebooks can both write.
-* The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` are ordered steps,
-  and a backup copy of the file is taken before any of them runs.
-* The schema repeats the records' rules as ``CHECK`` constraints, so even a write that
-  bypasses :mod:`afterview_analysis.records` cannot store a score of 7.
+* The schema and its ordered migrations live in :mod:`afterview_analysis.schema`; the
+  version is ``PRAGMA user_version``, and a backup copy of the file is taken before any
+  migration runs.
 
 pandas is imported only by :meth:`Journal.frames`, so the CLI's quick commands stay quick.
 
@@ -39,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from afterview_analysis import schema
 from afterview_analysis.records import (
     DEFAULT_SKILLS,
     RECORD_TYPES,
@@ -53,13 +53,12 @@ from afterview_analysis.records import (
     Skill,
     SkillScore,
 )
+from afterview_analysis.schema import TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
-    "MIGRATIONS",
-    "SCHEMA_VERSION",
     "InterviewLog",
     "Journal",
     "JournalError",
@@ -99,125 +98,6 @@ def default_path() -> Path:
     if env:
         return Path(env).expanduser()
     return workbook_root() / "data" / "journal.sqlite"
-
-
-# --------------------------------------------------------------------------- schema
-
-_V1 = [
-    """CREATE TABLE skills (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
-        position INTEGER NOT NULL DEFAULT 0,
-        description TEXT)""",
-    """CREATE TABLE interviews (
-        id TEXT PRIMARY KEY,
-        company TEXT NOT NULL CHECK (length(trim(company)) > 0),
-        role TEXT NOT NULL CHECK (length(trim(role)) > 0),
-        stage TEXT NOT NULL
-            CHECK (stage IN ('screen', 'technical', 'onsite', 'final', 'other')),
-        format TEXT NOT NULL CHECK (format IN ('phone', 'video', 'in_person')),
-        starts_at TEXT NOT NULL,
-        duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 1 AND 720),
-        location TEXT,
-        job_url TEXT,
-        notes TEXT,
-        process_length TEXT,
-        feedback_by TEXT,
-        recall_point TEXT,
-        forgotten_strength TEXT,
-        outcome TEXT NOT NULL CHECK (outcome IN
-            ('pending', 'advanced', 'offer', 'rejected', 'withdrawn', 'ghosted')),
-        outcome_on TEXT,
-        created_at TEXT NOT NULL)""",
-    "CREATE INDEX interviews_starts_at ON interviews (starts_at)",
-    """CREATE TABLE interviewers (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
-        title TEXT,
-        email TEXT,
-        phone TEXT,
-        profile_url TEXT)""",
-    "CREATE INDEX interviewers_interview ON interviewers (interview_id)",
-    """CREATE TABLE questions (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-        position INTEGER NOT NULL DEFAULT 0,
-        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
-        category TEXT NOT NULL CHECK (category IN ('technical', 'behavioural',
-            'system_design', 'culture', 'motivation', 'salary', 'other')),
-        answer TEXT,
-        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
-        minutes INTEGER CHECK (minutes BETWEEN 1 AND 240),
-        next_time TEXT)""",
-    "CREATE INDEX questions_interview ON questions (interview_id)",
-    """CREATE TABLE skill_scores (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-        skill TEXT NOT NULL REFERENCES skills (name) ON UPDATE CASCADE,
-        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
-        UNIQUE (interview_id, skill))""",
-]
-
-_V2 = [
-    "ALTER TABLE interviews ADD COLUMN keep_in_touch INTEGER CHECK (keep_in_touch IN (0, 1))",
-    """ALTER TABLE interviews ADD COLUMN predicted_chance INTEGER
-        CHECK (predicted_chance BETWEEN 0 AND 100)""",
-    """CREATE TABLE profile (
-        id TEXT PRIMARY KEY CHECK (id = 'me'),
-        name TEXT, email TEXT, phone TEXT, signature TEXT, pitch TEXT,
-        timezone TEXT NOT NULL DEFAULT 'UTC',
-        linkedin TEXT, facebook TEXT, x TEXT, github TEXT, website TEXT)""",
-    """CREATE TABLE playbook_steps (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-        step TEXT NOT NULL CHECK (step IN ('ask_next_steps', 'assess_performance',
-            'review_profiles', 'contact_references', 'thank_you', 'follow_up')),
-        done_at TEXT NOT NULL,
-        note TEXT,
-        UNIQUE (interview_id, step))""",
-    """CREATE TABLE references_ (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
-        relationship TEXT, email TEXT, phone TEXT)""",
-    """CREATE TABLE heads_ups (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-        reference_id TEXT NOT NULL REFERENCES references_ (id) ON DELETE CASCADE,
-        sent_at TEXT,
-        note TEXT)""",
-    "CREATE INDEX heads_ups_interview ON heads_ups (interview_id)",
-    """CREATE TABLE employer_events (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL CHECK (kind IN
-            ('feedback', 'info_request', 'next_round', 'offer', 'rejection', 'other')),
-        at TEXT NOT NULL,
-        note TEXT)""",
-    "CREATE INDEX employer_events_interview ON employer_events (interview_id)",
-    """CREATE TABLE messages (
-        id TEXT PRIMARY KEY,
-        interview_id TEXT REFERENCES interviews (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL CHECK (kind IN
-            ('thank_you', 'follow_up', 'info_reply', 'reference_heads_up')),
-        recipient TEXT NOT NULL,
-        recipient_email TEXT,
-        subject TEXT,
-        body TEXT NOT NULL,
-        channel TEXT NOT NULL CHECK (channel IN ('email', 'letter', 'phone')),
-        reply_to_event_id TEXT REFERENCES employer_events (id) ON DELETE SET NULL,
-        created_at TEXT NOT NULL,
-        sent_at TEXT)""",
-    "CREATE INDEX messages_interview ON messages (interview_id)",
-    "INSERT INTO profile (id) VALUES ('me')",
-]
-
-#: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
-MIGRATIONS: list[list[str]] = [_V1, _V2]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-#: Tables in insert order (parents first), and the order ``frames()`` returns them in.
-TABLES: tuple[str, ...] = tuple(RECORD_TYPES)
 
 
 @dataclass
@@ -337,10 +217,10 @@ class Journal:
             "SELECT (SELECT user_version FROM pragma_user_version), "
             "(SELECT count(*) FROM sqlite_master WHERE type = 'table')"
         ).fetchone()
-        if found > SCHEMA_VERSION:
+        if found > schema.SCHEMA_VERSION:
             raise JournalError(
                 f"{self.path} was written by a newer afterview (schema version {found}; "
-                f"this one knows up to {SCHEMA_VERSION}); it was left untouched"
+                f"this one knows up to {schema.SCHEMA_VERSION}); it was left untouched"
             )
         if found == 0 and tables > 0:
             raise JournalError(f"{self.path} is an SQLite file but not an afterview journal")
@@ -362,15 +242,15 @@ class Journal:
     def _migrate(self) -> None:
         self._refuse_unknown()
         found = self.version
-        if found == SCHEMA_VERSION:
+        if found == schema.SCHEMA_VERSION:
             return
         if found > 0 and str(self.path) != ":memory:":
             self.backup(self.path.with_name(f"{self.path.stem}.v{found}-backup{self.path.suffix}"))
-        for version in range(found + 1, SCHEMA_VERSION + 1):
+        for version in range(found + 1, schema.SCHEMA_VERSION + 1):
             with self.transaction() as conn:
                 if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
                     continue  # another process migrated while we waited for the lock
-                for statement in MIGRATIONS[version - 1]:
+                for statement in schema.MIGRATIONS[version - 1]:
                     conn.execute(statement)
                 if version == 1:
                     for position, name in enumerate(DEFAULT_SKILLS):

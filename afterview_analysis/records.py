@@ -33,11 +33,14 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 __all__ = [
+    "CLOSINGS",
     "DEFAULT_SKILLS",
+    "MESSAGE_STEP",
     "RECORD_TYPES",
     "AfterviewError",
     "Category",
     "Channel",
+    "ContactRole",
     "EmployerEvent",
     "EventKind",
     "Format",
@@ -139,6 +142,15 @@ class EventKind(StrEnum):
     OTHER = "other"
 
 
+class ContactRole(StrEnum):
+    """Who a person at the employer is: thank-yous go to interviewers, replies and
+    follow-ups to the recruiter or HR contact when there is one."""
+
+    INTERVIEWER = "interviewer"
+    RECRUITER = "recruiter"
+    HR = "hr"
+
+
 class MessageKind(StrEnum):
     THANK_YOU = "thank_you"
     FOLLOW_UP = "follow_up"
@@ -146,11 +158,32 @@ class MessageKind(StrEnum):
     REFERENCE_HEADS_UP = "reference_heads_up"
 
 
+#: The playbook step a sent message of each kind does (an information reply answers a
+#: request instead: the agenda's ``info_reply`` item). rules, the analysis and the views
+#: all read this one table.
+MESSAGE_STEP: dict[MessageKind, Step] = {
+    MessageKind.THANK_YOU: Step.THANK_YOU,
+    MessageKind.FOLLOW_UP: Step.FOLLOW_UP,
+    MessageKind.REFERENCE_HEADS_UP: Step.CONTACT_REFERENCES,
+}
+
+
 class Channel(StrEnum):
     EMAIL = "email"
     LETTER = "letter"
     PHONE = "phone"
 
+
+#: Closing lines a letter ends with (before the name). A draft has exactly one, from its
+#: tone; a profile signature is the name and contact lines only, so schema version 3
+#: removes any of these from the start of a stored signature.
+CLOSINGS = (
+    "Yours sincerely,", "Yours faithfully,", "Yours truly,", "Sincerely,",
+    "Kind regards,", "Best regards,", "Warm regards,", "With warm regards,",
+    "With best regards,", "With kind regards,", "Warmest regards,", "Regards,",
+    "Best wishes,", "All the best,", "Many thanks,", "Thanks,", "Thank you,", "Cheers,",
+    "Best,",
+)
 
 DEFAULT_SKILLS = (
     "technical depth",
@@ -744,6 +777,7 @@ class Interviewer(Record):
     email: str | None = spec(Email(), None)
     phone: str | None = spec(Phone(), None)
     profile_url: str | None = spec(Url(), None)
+    contact_role: ContactRole = spec(Choice(ContactRole), ContactRole.INTERVIEWER)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -785,17 +819,23 @@ class PlaybookStep(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Reference(Record):
+    """Someone who vouches for you: kept once, given for many interviews (:class:`HeadsUp`)."""
+
     __table__ = "references_"
     id: str = id_field()
     name: str = text_spec(200, required=True, line=True)
     relationship: str | None = text_spec(200, line=True)
     email: str | None = spec(Email(), None)
     phone: str | None = spec(Phone(), None)
+    #: what they can speak to, finishing "they can speak to ...": "my work on the billing
+    #: migration"
+    speaks_to: str | None = text_spec(500, line=True)
 
 
 @dataclass(frozen=True, kw_only=True)
 class HeadsUp(Record):
-    """A reference told about one interview (they may be called)."""
+    """A reference given for one interview; ``sent_at`` is when they were told that they
+    may be called (None: given, not told yet)."""
 
     __table__ = "heads_ups"
     id: str = id_field()
@@ -815,11 +855,18 @@ class EmployerEvent(Record):
     kind: EventKind = spec(Choice(EventKind))
     at: datetime = spec(AwareDatetime())
     note: str | None = text_spec(5000)
+    #: who at the employer sent it (an :class:`Interviewer` id: interviewer, recruiter, HR)
+    contact_id: str | None = ref_field(required=False)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Message(Record):
-    """A drafted or sent message: thank-you, follow-up, information reply, heads-up."""
+    """A drafted or sent message: thank-you, follow-up, information reply, heads-up.
+
+    A phone call is a message with channel ``phone``: ``sent_at`` is when the call took
+    place, ``subject`` its outcome in a line, ``body`` the notes (or, before the call,
+    the call sheet), ``promised_on`` the new date they gave for news.
+    """
 
     __table__ = "messages"
     id: str = id_field()
@@ -833,6 +880,7 @@ class Message(Record):
     reply_to_event_id: str | None = ref_field(required=False)
     created_at: datetime = spec(AwareDatetime(), factory=utc_now)
     sent_at: datetime | None = spec(AwareDatetime(required=False), None)
+    promised_on: date | None = spec(Day(), None)
 
 
 #: Every record type by table name, parents before children (the order to insert in).

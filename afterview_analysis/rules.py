@@ -46,6 +46,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from afterview_analysis import records
 from afterview_analysis.records import (
     EmployerEvent,
     EventKind,
@@ -115,11 +116,7 @@ _ORDER = {name: i for i, name in enumerate(STEP_TITLES)}
 
 #: Messages that, once sent, count as the step done (a sent heads-up counts for
 #: contact_references too). The compliance analysis uses the same table.
-MESSAGE_STEP = {
-    MessageKind.THANK_YOU: Step.THANK_YOU,
-    MessageKind.FOLLOW_UP: Step.FOLLOW_UP,
-    MessageKind.REFERENCE_HEADS_UP: Step.CONTACT_REFERENCES,
-}
+MESSAGE_STEP = records.MESSAGE_STEP
 # Outcomes that mean the employer answered (no follow-up needed) / the process is over.
 _ANSWERED = {Outcome.ADVANCED, Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN}
 _PROFILE_LINKS = (

@@ -112,6 +112,7 @@ def synthetic_frames(n_questions: int, per_interview: int = 5) -> dict[str, pd.D
                                categories=empty["employer_events"]["kind"].cat.categories),
         "at": np.concatenate([ans_at[answered].to_numpy(), ask_at[asked].to_numpy()]),
         "note": pd.array([None] * n_ev, dtype="str"),
+        "contact_id": pd.array([None] * n_ev, dtype="str"),
     }).astype(empty["employer_events"].dtypes.to_dict())
 
     req = events[events["kind"] == "info_request"]

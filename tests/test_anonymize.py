@@ -13,14 +13,9 @@ import re
 
 import pytest
 
+from afterview_analysis.anonymize import anonymize, anonymize_key, pseudonym
 from afterview_analysis.cli import main
-from afterview_analysis.exchange import (
-    anonymize,
-    anonymize_key,
-    export_json,
-    import_document,
-    pseudonym,
-)
+from afterview_analysis.exchange import export_json, import_document
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interviewer, Profile, Reference
 
@@ -93,7 +88,7 @@ def test_company_pseudonyms_are_stable_and_keyed(personal):
 
 
 def test_pseudonym_ignores_case_and_spacing_and_lengthens_on_collision():
-    from afterview_analysis.exchange import _pseudonyms
+    from afterview_analysis.anonymize import _pseudonyms
 
     assert pseudonym("ACME  gmbh", b"k") == pseudonym("acme gmbh", b"k")
     names = [f"company {n}" for n in range(3000)]  # 32**4 codes: a collision is near certain

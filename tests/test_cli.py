@@ -13,6 +13,7 @@ import pytest
 from afterview_analysis.cli import build_parser, main
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview
+from afterview_analysis.schema import SCHEMA_VERSION
 
 COMMANDS = ["init", "demo", "log", "check", "export", "import"]
 
@@ -32,7 +33,7 @@ def test_init_is_idempotent(capsys, path):
     assert run(capsys, "init", "--journal", path)[0] == 0
     Journal(path).close()
     code, out, _ = run(capsys, "init", "--journal", path)
-    assert code == 0 and "journal ready" in out and "schema version 2" in out
+    assert code == 0 and "journal ready" in out and f"schema version {SCHEMA_VERSION}" in out
 
 
 def test_log_prints_the_id_of_a_stored_interview(capsys, path):

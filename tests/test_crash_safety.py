@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from afterview_analysis.journal import SCHEMA_VERSION, Journal
+from afterview_analysis.journal import Journal
+from afterview_analysis.schema import SCHEMA_VERSION
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from afterview_analysis.exchange import ExchangeError, export_json, import_json, read_json
-from afterview_analysis.journal import TABLES, Journal
+from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview, Question
+from afterview_analysis.schema import SCHEMA_VERSION, TABLES
 
 
 def test_round_trip_is_byte_identical(demo_journal, tmp_path):
@@ -24,7 +25,7 @@ def test_round_trip_is_byte_identical(demo_journal, tmp_path):
 
 def test_export_shape_is_documented(demo_journal):
     doc = json.loads(export_json(demo_journal))
-    assert doc["format"] == "afterview-journal" and doc["schema_version"] == 2
+    assert doc["format"] == "afterview-journal" and doc["schema_version"] == SCHEMA_VERSION
     assert list(doc["tables"]) == list(TABLES)
     interview = doc["tables"]["interviews"][0]
     assert interview["starts_at"].endswith("+00:00")

@@ -9,11 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from afterview_analysis import journal as journal_module
+from afterview_analysis import schema as schema_module
 from afterview_analysis.journal import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    TABLES,
     Journal,
     JournalError,
     default_path,
@@ -35,6 +32,7 @@ from afterview_analysis.records import (
     Skill,
     SkillScore,
 )
+from afterview_analysis.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 from tests.conftest import make_interview
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -341,7 +339,7 @@ def test_failed_migration_step_leaves_the_old_version(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite"
     make_v1(path)
     broken = [*MIGRATIONS[1][:3], "THIS IS NOT SQL"]
-    monkeypatch.setattr(journal_module, "MIGRATIONS", [MIGRATIONS[0], broken])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [MIGRATIONS[0], broken])
     with pytest.raises(JournalError):
         Journal(path)
     con = sqlite3.connect(path)

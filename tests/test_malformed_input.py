@@ -257,7 +257,7 @@ def test_not_a_number_anywhere_is_refused(small_export):
 @pytest.fixture(scope="module")
 def small_csv(small_export, tmp_path_factory) -> dict[str, bytes]:
     """The small export as CSV files, by name."""
-    from afterview_analysis.exchange import export_csv
+    from afterview_analysis.spreadsheets import export_csv
 
     j = Journal(":memory:")
     import_json(j, small_export)
@@ -266,7 +266,7 @@ def small_csv(small_export, tmp_path_factory) -> dict[str, bytes]:
 
 
 def _csv_import_is_all_or_nothing(files: dict[str, bytes]) -> None:
-    from afterview_analysis.exchange import import_csv
+    from afterview_analysis.spreadsheets import import_csv
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

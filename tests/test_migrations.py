@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from afterview_analysis import journal as journal_module
+from afterview_analysis import schema as schema_module
 from afterview_analysis.cli import main
-from afterview_analysis.journal import MIGRATIONS, SCHEMA_VERSION, Journal, JournalError
+from afterview_analysis.journal import Journal, JournalError
 from afterview_analysis.records import Interview, Question
+from afterview_analysis.schema import MIGRATIONS, SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OLD_VERSIONS = range(1, SCHEMA_VERSION)
@@ -115,7 +116,7 @@ def test_a_failed_migration_changes_nothing(old, monkeypatch):
     before = _raw(path)
     broken = [list(step) for step in MIGRATIONS]
     broken[version].append("INSERT INTO no_such_table VALUES (1)")  # after real statements
-    monkeypatch.setattr(journal_module, "MIGRATIONS", broken)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", broken)
     with pytest.raises(JournalError):
         Journal(path, create=False)
     assert _version(path) == version
@@ -177,3 +178,27 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path):
     with pytest.raises(JournalError, match="not a readable afterview journal"):
         Journal(path)
     assert _digest(tmp_path) == before
+
+
+def test_version_4_takes_the_closing_out_of_a_signature(tmp_path):
+    """A v3 profile whose signature starts with a closing ("Best regards,") keeps only the
+    name and contact lines, so a draft never signs off twice; other signatures stay."""
+    cases = {
+        "Best regards,\nAlex Morgan\n+49 30 1234 5678": "Alex Morgan\n+49 30 1234 5678",
+        "  warm regards,\r\nAlex": "Alex",
+        "With warm regards,\nAlex": "Alex",
+        "Alex Morgan\nalex@example.org": "Alex Morgan\nalex@example.org",
+        "Bestie Ltd\nAlex": "Bestie Ltd\nAlex",  # a word that merely starts like one
+        "Best,": None,
+    }
+    for number, (stored, expected) in enumerate(cases.items()):
+        path = tmp_path / f"j{number}.sqlite"
+        shutil.copyfile(FIXTURES / "journal-v3.sqlite", path)
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE profile SET signature = ?", (stored,))
+        conn.commit()
+        conn.close()
+        with Journal(path, create=False) as j:
+            assert j.profile().signature == expected, stored
+            iv = j.load_interview(j.find(Interview)[0].id)
+            assert {p.contact_role for p in iv.interviewers} <= {"interviewer"}

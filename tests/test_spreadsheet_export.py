@@ -19,17 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from afterview_analysis.cli import main
-from afterview_analysis.exchange import (
-    ExchangeError,
-    export_csv,
-    export_json,
-    export_xlsx,
-    import_csv,
-    import_path,
-    import_xlsx,
-    neutralise,
-    restore,
-)
+from afterview_analysis.exchange import ExchangeError, export_json, import_path
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import (
     RECORD_TYPES,
@@ -39,6 +29,14 @@ from afterview_analysis.records import (
     Question,
     Reference,
     Text,
+)
+from afterview_analysis.spreadsheets import (
+    export_csv,
+    export_xlsx,
+    import_csv,
+    import_xlsx,
+    neutralise,
+    restore,
 )
 from tests.hostile import ALL_HOSTILE, FORMULA_PAYLOADS, is_single_line
 
@@ -319,7 +317,7 @@ def test_import_refuses_a_non_empty_journal(hostile, tmp_path):
 @example("_x0000\r")  # the carriage return's escape must not complete a code before it
 @given(st.text(st.sampled_from(["_", "x", "0", "5", "F", "D", "\r", "a"]), max_size=40))
 def test_ooxml_escape_is_reversible(text):
-    from afterview_analysis.exchange import _ooxml_escape, _ooxml_unescape
+    from afterview_analysis.spreadsheets import _ooxml_escape, _ooxml_unescape
 
     assert "\r" not in _ooxml_escape(text)
     assert _ooxml_unescape(_ooxml_escape(text)) == text

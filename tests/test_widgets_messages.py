@@ -206,3 +206,20 @@ def test_exports_go_beside_the_journal_in_use_and_day_deadlines_ring_at_the_chos
     absolute = {r.astimezone(ZoneInfo(zone)).strftime("%H:%M") for r in rings
                 if hasattr(r, "hour")}
     assert absolute == {"07:30"}
+
+
+def test_the_form_opens_pre_filled_for_an_agenda_row(journal, tmp_path):
+    """Today's *Draft* button: interview, kind and recipient chosen, a draft shown."""
+    iid = log_interview(journal)
+    view = MessagesView(journal, now=lambda: NOW, export_dir=tmp_path / "e",
+                        interview_id=iid, kind="follow_up", recipient="Jonas Okafor")
+    assert (view.interview.value, view.kind.value) == (iid, "follow_up")
+    assert view.recipient.value == "Jonas Okafor"
+    assert view.state.draft.kind == "follow_up" and "Jonas" in view.fields["body"].value
+    # an agenda step name works too, and the same view can be reopened on another row
+    assert view.open_for(iid, "thank_you", "Maya Keller")
+    assert view.state.draft.recipient == "Maya Keller"
+    view.fields["body"].value += "\nMy own words."
+    assert not view.open_for(iid, "follow_up")  # unsaved typing is kept
+    assert "My own words." in view.fields["body"].value
+    assert "not saved" in view.status.value

@@ -85,6 +85,8 @@ class MessageFormState:
     body: str = ""
     draft: Message | None = None
     saved: bool = False
+    #: the information request an ``info_reply`` answers (None: the latest unanswered)
+    event_id: str | None = None
 
     def take(self, message: Message, saved: bool = False) -> None:
         """Show ``message`` (a new draft or a stored one) in the editable fields."""
@@ -122,6 +124,10 @@ class MessagesView:
         *,
         now: Callable[[], datetime] = utc_now,
         export_dir: str | Path | None = None,
+        interview_id: str | None = None,
+        kind: str | None = None,
+        recipient: str | None = None,
+        event_id: str | None = None,
     ):
         from afterview_analysis import drafting
 
@@ -203,12 +209,67 @@ class MessagesView:
                                 "<code>1-after-the-interview</code>, then come back here.")
             for w in (self.draft_button, self.save_button, self.eml_button, self.sent_button):
                 w.disabled = True
+        elif interview_id is not None:
+            self.open_for(interview_id, kind or MessageKind.THANK_YOU.value, recipient,
+                          event_id=event_id)
         else:
             self._refresh_recipients()
             self.write_draft()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    # ---- opening pre-filled (the Today agenda's *Draft* buttons)
+
+    def open_for(self, interview_id: str, kind: str = MessageKind.THANK_YOU.value,
+                 recipient: str | None = None, *, event_id: str | None = None) -> bool:
+        """Choose ``interview_id``, ``kind`` and ``recipient`` and show a fresh draft.
+
+        ``kind`` is a message kind (``"thank_you"``, ``"follow_up"``, ...), its
+        command-line name (``"thank-you"``) or an agenda step (``"contact_references"``,
+        ``"info_reply"``). ``recipient`` is a name from the recipient list (None: the
+        default person for the kind). ``event_id`` is the information request to answer.
+        Unsaved edits of the current draft are kept, as with the pickers: then this
+        returns False and the status line says so. Returns True when a draft is shown.
+        """
+        from afterview_analysis.drafting import message_kind
+
+        try:
+            wanted = message_kind(kind)
+        except AfterviewError as exc:
+            self.status.value = error_html(str(exc))
+            return False
+        if interview_id not in [value for _, value in self.interview.options]:
+            self.status.value = error_html("That interview is not in this journal.")
+            return False
+        if self.has_unsaved_edits():
+            self.status.value = error_html(
+                "You have edited this draft and not saved it, so it was kept as it is. "
+                "Save it, or click \u201cWrite a fresh draft\u201d, then open the new "
+                "message again.")
+            return False
+        self._busy = True
+        try:
+            self.interview.value = interview_id
+            self.kind.value = wanted.value
+        finally:
+            self._busy = False
+        self._refresh_recipients()
+        if recipient:
+            names = [value for _, value in self.recipient.options]
+            if recipient not in names:
+                self._busy = True
+                try:
+                    self.recipient.options = [*self.recipient.options, (recipient, recipient)]
+                finally:
+                    self._busy = False
+            self._busy = True
+            try:
+                self.recipient.value = recipient
+            finally:
+                self._busy = False
+        self.state.event_id = event_id
+        return self.write_draft()
 
     # ---- choices
 
@@ -233,6 +294,7 @@ class MessagesView:
         if self._busy:
             return
         if change["owner"] in (self.interview, self.kind):
+            self.state.event_id = None
             self._refresh_recipients()
         if self.has_unsaved_edits():
             # Nothing the user typed is thrown away by a picker: they choose.
@@ -292,7 +354,7 @@ class MessagesView:
         try:
             message = drafting.draft_message(
                 self.journal, st.interview_id, st.kind, to=st.recipient or None,
-                tone=st.tone, form=st.form, now=self.now())
+                tone=st.tone, form=st.form, event_id=st.event_id, now=self.now())
         except AfterviewError as exc:
             st.draft, st.saved, st.subject, st.recipient_email, st.body = None, False, "", "", ""
             self._show()

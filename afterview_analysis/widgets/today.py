@@ -446,30 +446,22 @@ class TodayView:
             self.open_form(item)
 
     def open_draft(self, item: AgendaItem, recipient: str | None = None) -> Any:
-        """The message form on ``item``'s interview, its kind chosen, a fresh draft shown."""
-        from afterview_analysis.widgets.messages import ANYONE, MessagesView
+        """The message form on ``item``'s interview, its kind chosen, a fresh draft shown
+        under the row (``MessagesView.open_for``; unsaved typing in it is kept)."""
+        from afterview_analysis.widgets.messages import MessagesView
 
-        kind = DRAFT_KIND[item.step]
         if self.messages is None:
             self.messages = MessagesView(self.journal, now=self.now,
                                          export_dir=workbook.exports_dir(self.journal))
             # what the form changes (a sent thank-you ticks its step) shows in the agenda
             self.messages.sent_button.on_click(lambda _b: self.refresh())
         m = self.messages
-        m._busy = True  # one draft for the three choices, not one per choice
-        try:
-            m.interview.value = item.interview_id
-            m.kind.value = kind.value
-        finally:
-            m._busy = False
-        m._refresh_recipients()
-        if recipient is not None and recipient in [v for _, v in m.recipient.options]:
-            m._busy = True
-            try:
-                m.recipient.value = recipient or ANYONE
-            finally:
-                m._busy = False
-        m.write_draft()
+        if not m.open_for(item.interview_id, DRAFT_KIND[item.step].value, recipient,
+                          event_id=item.event_id):
+            self.status.value = m.status.value  # e.g. "you have edited this draft ..."
+            if self.panel_for is None:
+                self._show_panel(item, "Messages", m.widget)
+            return m
         self._show_panel(item, f"Draft: {item.title} · {item.company} ({item.role})",
                          m.widget)
         return m
