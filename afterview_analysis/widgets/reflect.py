@@ -1,9 +1,9 @@
-"""Reflect: the agenda, what to practise next, and the pictures across all interviews.
+"""Reflect: what to practise next, and the pictures across all interviews.
 
 :class:`ReflectState` holds the choices (skills or question categories, which areas, the
 date range) and :func:`select_history` applies them to a score history; the numbers come
-from :mod:`afterview_analysis.analytics`, the pictures from :mod:`afterview_analysis.plots`,
-the agenda from :mod:`afterview_analysis.rules`. :class:`ReflectView` only arranges them.
+from :mod:`afterview_analysis.analytics`, the pictures from :mod:`afterview_analysis.plots`
+(the agenda is on Today). :class:`ReflectView` only arranges them.
 Tables are rendered with ``DataFrame.to_html(escape=True)``; pictures are PNG ``Image``
 widgets (so a test or a headless run can check them without a browser).
 
@@ -25,7 +25,7 @@ from afterview_analysis.journal import Journal, workbook_root
 from afterview_analysis.records import utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
-__all__ = ["ReflectState", "ReflectView", "agenda_html", "frame_html", "select_history"]
+__all__ = ["ReflectState", "ReflectView", "frame_html", "select_history"]
 
 
 @dataclass
@@ -76,28 +76,6 @@ def frame_html(df: Any, cls: str, zone: str = "UTC", empty: str = "nothing yet")
     table = out.to_html(index=False, escape=True, na_rep="–", border=0,
                         float_format=lambda x: f"{x:.2f}", classes=cls)
     return f'<div style="overflow-x:auto">{table}</div>'
-
-
-def agenda_html(items: list[Any], zone: str = "UTC") -> str:
-    """The agenda items (``rules.AgendaItem``) as an escaped HTML table, times in ``zone``."""
-    from zoneinfo import ZoneInfo
-
-    if not items:
-        return "<i>Nothing due and nothing done in the last week.</i>"
-    tz = ZoneInfo(zone)
-    colours = {"done": "#1a7f37", "due": "#555", "overdue": "#b42318"}
-    rows = "".join(
-        f"<tr><td style='color:{colours.get(i.status, '#555')}'><b>{esc(i.status)}</b></td>"
-        f"<td>{i.due_at.astimezone(tz):%Y-%m-%d %H:%M}</td><td>{esc(i.title)}</td>"
-        f"<td>{esc(i.company)} · {esc(i.role)}</td><td><small>{esc(i.reason)}</small>"
-        "</td></tr>"
-        for i in items
-    )
-    n_over = sum(i.status == "overdue" for i in items)
-    n_due = sum(i.status == "due" for i in items)
-    return (f"<p>{n_over} overdue, {n_due} due</p><table class='av-agenda-table'>"
-            "<tr><th>status</th><th>due</th><th>step</th><th>interview</th><th>why</th>"
-            f"</tr>{rows}</table>")
 
 
 def _image(fig: Any, cls: str) -> ipw.Image:
@@ -157,13 +135,11 @@ class ReflectView:
         self._build_sections()
 
     def load_demo(self) -> Path:
-        """Open (filling it first if needed) the separate demo journal and show it."""
-        from afterview_analysis.demo import load_demo
+        """Open (filling it first if needed) the separate demo journal and show it, here
+        and on every other page of the workbook (:func:`workbook.show_demo`)."""
+        from afterview_analysis.widgets.workbook import show_demo
 
-        demo = Journal(self.demo_path)
-        if demo.is_empty():
-            load_demo(demo)
-        self.journal = demo
+        self.journal = show_demo(self.journal.path, self.demo_path)
         self.show()
         self.status.value = ok_html(
             f"Showing the demo journal {self.demo_path}; your own journal is untouched.")
@@ -173,15 +149,12 @@ class ReflectView:
 
     def _build_sections(self) -> None:
         from afterview_analysis.report import build_report
-        from afterview_analysis.rules import agenda, open_items
 
         now = self.now()
         self.frames = self.journal.frames()
         # the same tables as `afterview report`, computed once for every section below
         self.report = build_report(self.frames, as_of=now)
         t = self.report.tables
-        items = open_items(agenda(self.journal, now), now)
-        self.agenda = css(ipw.HTML(agenda_html(items, self.zone)), "av-agenda")
 
         self.history = t["history"]
         self.weak = t["weak_areas"]
@@ -247,7 +220,6 @@ class ReflectView:
             return ipw.HTML(f"<h3>{text}</h3>")
 
         self.body.children = [
-            head("Agenda: what is due"), self.agenda,
             head("Focus next: your weakest areas and the questions to practise"), self.focus,
             head("Skill trends"),
             ipw.HBox([self.trend_kind]), ipw.HBox([self.trend_areas,
