@@ -10,7 +10,7 @@ the draft; the tests run every built-in template through it.
 >>> text = ("Dear Lena,\\n\\nThanks for the talk about spring..\\n\\n"
 ...         "Best,\\nBest regards,\\nAlex\\n")
 >>> [h.rule for h in check_text(text, earlier_greetings=["Dear Lena Hoffmann,"])]
-['doubled punctuation', 'closing', 'duplicated phrase', 'greeting']
+['doubled punctuation', 'closing', 'greeting']
 >>> check_text("Hi Jo,\\n\\nAll good.\\n\\nBest,\\nAlex\\n")
 []
 """
