@@ -37,6 +37,8 @@ NOTE_FIELDS: dict[str, tuple[str, ...]] = {
     "employer_events": ("note",),
     "messages": ("subject", "body"),
     "references_": ("speaks_to",),
+    "question_groups": ("best_answer",),
+    "practice": ("answer",),
 }
 #: Personal fields always cleared.
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -51,6 +53,7 @@ SCRUBBED_FIELDS: dict[str, tuple[str, ...]] = {
     "questions": ("text",),
     "interviewers": ("title",),
     "references_": ("relationship",),
+    "question_groups": ("title",),
 }
 
 _EMAIL_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")

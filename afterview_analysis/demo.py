@@ -40,8 +40,11 @@ from afterview_analysis.records import (
     MessageKind,
     Outcome,
     PlaybookStep,
+    Practice,
     Profile,
     Question,
+    QuestionGroup,
+    QuestionPin,
     Record,
     Reference,
     SkillScore,
@@ -210,6 +213,46 @@ def demo_records(seed: int = DEMO_SEED, end: date = DEMO_END) -> list[Record]:
             out += _interview(rng, zone, company, role, domain, stages[r], day, start, span,
                               last=r == rounds - 1, end=end, references=references)
             day += timedelta(days=rng.randint(7, 18))
+    return out + _bank(random.Random(seed + 15), out)
+
+
+# Best answers the demo user wrote for some questions of the bank (by question text).
+_BEST_ANSWERS = {
+    "Tell me about a time you disagreed with a stakeholder.":
+        "The churn dashboard: I showed the cohort numbers side by side, we agreed on one "
+        "definition, and I wrote it down for both teams.",
+    "What are your salary expectations?":
+        "Name the researched range for the city and level, then ask about the whole package.",
+    "How would you deduplicate a table of customer records?":
+        "Normalise names and emails, block on postcode, score pairs, review the borderline "
+        "ones by hand, and keep a mapping table instead of deleting rows.",
+    "Design a metrics platform for a team of fifty analysts.":
+        "Start from the decisions the metrics serve, then one semantic layer, tests on every "
+        "definition, and a catalogue people actually search.",
+}
+
+
+def _bank(rng: random.Random, records: list[Record]) -> list[Record]:
+    """The demo's question bank: groups with a best answer (every asking pinned to its
+    group), and practice sessions in the weeks before some interviews."""
+    starts = {r.id: r.starts_at for r in records if isinstance(r, Interview)}
+    out: list[Record] = []
+    for text, best in _BEST_ANSWERS.items():
+        askings = [q for q in records if isinstance(q, Question) and q.text == text]
+        first = min(starts[q.interview_id] for q in askings)
+        group = QuestionGroup(id=_id(rng), title=text, best_answer=best,
+                              best_answer_at=first + timedelta(days=2),
+                              created_at=first + timedelta(days=1))
+        out.append(group)
+        out += [QuestionPin(id=_id(rng), question_id=q.id, group_id=group.id,
+                            pinned_at=group.created_at) for q in askings]
+        later = sorted(starts[q.interview_id] for q in askings)[1:]
+        for at in later[: rng.randint(2, 4)]:
+            out.append(Practice(
+                id=_id(rng), group_id=group.id,
+                practised_at=at - timedelta(days=rng.randint(1, 4), hours=rng.randint(1, 9)),
+                score=rng.randint(3, 5), answer=best if rng.random() < 0.5 else None,
+            ))
     return out
 
 

@@ -51,8 +51,11 @@ __all__ = [
     "MessageKind",
     "Outcome",
     "PlaybookStep",
+    "Practice",
     "Profile",
     "Question",
+    "QuestionGroup",
+    "QuestionPin",
     "RecordError",
     "Reference",
     "Skill",
@@ -883,6 +886,45 @@ class Message(Record):
     promised_on: date | None = spec(Day(), None)
 
 
+@dataclass(frozen=True, kw_only=True)
+class QuestionGroup(Record):
+    """A question of the bank the user has confirmed, named, answered best or practised.
+
+    The askings that belong to it are those pinned to it (:class:`QuestionPin`) plus any
+    unpinned asking the similarity puts with them (see :mod:`afterview_analysis.questions`).
+    """
+
+    __table__ = "question_groups"
+    id: str = id_field()
+    title: str | None = text_spec(300, line=True)
+    best_answer: str | None = text_spec(20_000)
+    best_answer_at: datetime | None = spec(AwareDatetime(required=False), None)
+    created_at: datetime = spec(AwareDatetime(), factory=utc_now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionPin(Record):
+    """The user's choice that an asking belongs to a group: it wins over the similarity."""
+
+    __table__ = "question_pins"
+    id: str = id_field()
+    question_id: str = ref_field()
+    group_id: str = ref_field()
+    pinned_at: datetime = spec(AwareDatetime(), factory=utc_now)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Practice(Record):
+    """Practising a question of the bank: when, a 1-5 self-score, the improved answer."""
+
+    __table__ = "practice"
+    id: str = id_field()
+    group_id: str = ref_field()
+    practised_at: datetime = spec(AwareDatetime(), factory=utc_now)
+    score: int = spec(Score())
+    answer: str | None = text_spec(20_000)
+
+
 #: Every record type by table name, parents before children (the order to insert in).
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.__table__: cls
@@ -898,5 +940,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
         HeadsUp,
         EmployerEvent,
         Message,
+        QuestionGroup,
+        QuestionPin,
+        Practice,
     )
 }

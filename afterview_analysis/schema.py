@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from afterview_analysis.records import CLOSINGS, RECORD_TYPES
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["APPLICATION_ID", "MARKED_SINCE", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
 #: ``PRAGMA application_id`` of every afterview journal: "Aftv" in ASCII.
 APPLICATION_ID = 0x41667476
@@ -141,6 +141,8 @@ _V3 = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
+#: The schema version that added :data:`APPLICATION_ID`: every journal at it or later has it.
+MARKED_SINCE = 3
 
 
 def _strip_closing(closing: str) -> str:
@@ -167,8 +169,32 @@ _V4 = [
     *(_strip_closing(c) for c in sorted(CLOSINGS, key=len, reverse=True)),
 ]
 
+# The question bank: groups the user confirmed, named, answered best or practised; which
+# askings the user put in which group (wins over the similarity); practice of a group.
+_V5 = [
+    """CREATE TABLE question_groups (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        best_answer TEXT,
+        best_answer_at TEXT,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE question_pins (
+        id TEXT PRIMARY KEY,
+        question_id TEXT NOT NULL UNIQUE REFERENCES questions (id) ON DELETE CASCADE,
+        group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+        pinned_at TEXT NOT NULL)""",
+    "CREATE INDEX question_pins_group ON question_pins (group_id)",
+    """CREATE TABLE practice (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES question_groups (id) ON DELETE CASCADE,
+        practised_at TEXT NOT NULL,
+        score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+        answer TEXT)""",
+    "CREATE INDEX practice_group ON practice (group_id)",
+]
+
 #: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Tables in insert order (parents first), and the order ``frames()`` returns them in.

@@ -25,8 +25,11 @@ from afterview_analysis.records import (
     Interviewer,
     Message,
     PlaybookStep,
+    Practice,
     Profile,
     Question,
+    QuestionGroup,
+    QuestionPin,
     RecordError,
     Reference,
     Skill,
@@ -84,7 +87,7 @@ def test_missing_journal_refused_without_create(tmp_path):
 def test_not_a_journal(tmp_path):
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(JournalError, match="not a readable afterview journal"):
+    with pytest.raises(JournalError, match=r"not an afterview journal .*left untouched"):
         Journal(junk)
     other = tmp_path / "other.sqlite"
     con = sqlite3.connect(other)
@@ -123,6 +126,12 @@ def test_add_get_update_delete_every_record_type(journal):
         event,
         Message(interview_id=iv.id, kind="info_reply", recipient="Maya", body="Here you go",
                 reply_to_event_id=event.id),
+    ]
+    group = QuestionGroup(title="Why us?", best_answer="Because ...")
+    records += [
+        group,
+        QuestionPin(question_id=records[3].id, group_id=group.id),
+        Practice(group_id=group.id, practised_at=T0 + timedelta(days=1), score=4),
     ]
     for record in records:
         assert journal.add(record) == record.id

@@ -39,6 +39,7 @@ from tests.hostile import ALL_HOSTILE
 # --------------------------------------------------------------------------- valid bases
 
 IV, REF, EV = "iv0001", "ref001", "ev0001"
+QID, GRP = "q00001", "grp001"
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 VALID: dict[str, dict] = {
@@ -53,6 +54,9 @@ VALID: dict[str, dict] = {
     "heads_ups": dict(interview_id=IV, reference_id=REF, sent_at=WHEN),
     "employer_events": dict(interview_id=IV, kind="feedback", at=WHEN),
     "messages": dict(interview_id=IV, kind="thank_you", recipient="Ann Lee", body="Thank you!"),
+    "question_groups": dict(title="Why us?", best_answer="Because", best_answer_at=WHEN),
+    "question_pins": dict(question_id=QID, group_id=GRP, pinned_at=WHEN),
+    "practice": dict(group_id=GRP, practised_at=WHEN, score=4, answer="Better"),
 }
 
 # Fields a cross-field rule may blame when another field changes.
@@ -61,10 +65,12 @@ CONSISTENCY = {"interviews": {"feedback_by", "outcome_on"}}
 
 def parents() -> Journal:
     """A journal holding the parent rows the VALID children point to."""
-    from afterview_analysis.records import EmployerEvent, Reference
+    from afterview_analysis.records import EmployerEvent, Question, QuestionGroup, Reference
 
     j = Journal(":memory:")
     j.add(Interview(id=IV, company="Acme", role="Analyst", starts_at=WHEN))
+    j.add(Question(id=QID, interview_id=IV, text="Why Acme?", score=3))
+    j.add(QuestionGroup(id=GRP))
     j.add(Reference(id=REF, name="Bo Chen"))
     j.add(EmployerEvent(id=EV, interview_id=IV, kind="info_request", at=WHEN))
     return j

@@ -18,8 +18,11 @@ from afterview_analysis.records import (
     Message,
     Outcome,
     PlaybookStep,
+    Practice,
     Profile,
     Question,
+    QuestionGroup,
+    QuestionPin,
     RecordError,
     Reference,
     Skill,
@@ -221,6 +224,9 @@ def test_every_record_round_trips_through_its_row(kind):
         HeadsUp: HeadsUp(interview_id="a", reference_id="b", sent_at=T0),
         EmployerEvent: EmployerEvent(interview_id="a", kind="offer", at=T0),
         Message: Message(kind="follow_up", recipient="Ana", body="Hello", sent_at=T0),
+        QuestionGroup: QuestionGroup(title="Why us?", best_answer="Because", best_answer_at=T0),
+        QuestionPin: QuestionPin(question_id="q", group_id="g", pinned_at=T0),
+        Practice: Practice(group_id="g", practised_at=T0, score=3, answer="Better"),
     }
     record = samples[kind]
     row = record.to_row()

@@ -1,0 +1,267 @@
+"""The prep sheet: one printable page to read before the next interview.
+
+It brings together, for one company (and the stage to come, if known):
+
+* the playbook's step 1 as a checklist of things to ask before leaving;
+* the questions this company asked before, then those asked at this stage elsewhere,
+  each with the best answer so far and the "what to say next time" notes;
+* the three focus skills and their practice questions (the weakest skills by their
+  recent level, as in Reflect's "focus next");
+* the strengths the user forgot to mention last time, and the points worth recalling;
+* questions to ask them, and the interviewers' names if known.
+
+Plain Python over :meth:`Journal.rows` (no pandas, numpy, matplotlib or ipywidgets), so
+``afterview prep`` answers within a few times a bare Python start-up. Every user text is
+escaped with :func:`html.escape`, as in the HTML report.
+
+>>> from afterview_analysis.journal import Journal
+>>> from afterview_analysis.records import Interview, Question
+>>> j = Journal(":memory:")
+>>> iv = Interview(company="Acme", role="Analyst", starts_at="2026-03-02T09:30Z")
+>>> log = j.save_interview(iv, questions=[Question(interview_id=iv.id,
+...     text="Why <b>Acme</b>?", category="motivation", score=2, next_time="Their mission")])
+>>> sheet = prep_sheet(j, "acme")
+>>> [g["title"] for g in sheet["asked_here"]]
+['Why <b>Acme</b>?']
+>>> "Why &lt;b&gt;Acme&lt;/b&gt;?" in render_html(sheet)
+True
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from afterview_analysis import questions as qb
+from afterview_analysis.journal import Journal
+from afterview_analysis.records import AfterviewError, Stage
+
+__all__ = ["ASK_BEFORE_LEAVING", "FOCUS_SKILLS", "QUESTIONS_TO_ASK", "prep_sheet",
+           "render_html"]
+
+#: The playbook's step 1: what to ask before leaving the interview.
+ASK_BEFORE_LEAVING = (
+    "How long is the process, and what are the next steps?",
+    "When can I expect to hear back (the feedback date)?",
+    "May I keep in touch, and how do you prefer to be contacted?",
+    "Could I have your business card (or your contact details)?",
+)
+#: Questions worth asking them, whatever the company.
+QUESTIONS_TO_ASK = (
+    "What does success look like in this role after six months?",
+    "What is the biggest challenge the team faces right now?",
+    "How does the team decide what to work on next?",
+    "What do you enjoy most about working here?",
+)
+#: How many skills the sheet focuses on, and practice questions per skill.
+FOCUS_SKILLS = 3
+PER_SKILL = 3
+#: The recent level of a skill is the mean of its last this many scores (as in Reflect).
+WINDOW = 5
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return " ".join((a or "").casefold().split()) == " ".join((b or "").casefold().split())
+
+
+def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict[str, Any]:
+    """Everything the prep sheet shows, as plain data (see the module docstring)."""
+    if not company or not company.strip():
+        raise AfterviewError("company: name the company you are preparing for")
+    if stage is not None:
+        try:
+            stage = Stage(stage).value
+        except ValueError:
+            raise AfterviewError(
+                f"stage {stage!r}: must be one of {', '.join(s.value for s in Stage)}"
+            ) from None
+    interviews = journal.rows("interviews")
+    questions = journal.rows("questions")
+    groups = qb.bank(questions, interviews, journal.rows("question_pins"),
+                     journal.rows("question_groups"), journal.rows("practice"))
+    here = [iv for iv in interviews if _same(iv["company"], company)]
+    here.sort(key=lambda iv: iv["starts_at"])
+    here_ids = {iv["id"] for iv in here}
+    shown = company.strip() if not here else here[-1]["company"]
+
+    def card(group: dict, askings: list[dict]) -> dict:
+        return {
+            "title": group["title"], "theme": group["theme"],
+            "askings": [{"company": a["company"], "stage": a["stage"], "at": a["at"][:10],
+                         "score": a["score"]} for a in askings],
+            "best_answer": group["best_answer"], "latest_answer": group["latest_answer"],
+            "notes": group["notes"],
+        }
+
+    asked_here, asked_stage = [], []
+    for group in groups:
+        mine = [a for a in group["askings"] if a["interview_id"] in here_ids]
+        if mine:
+            asked_here.append(card(group, mine))
+        elif stage is not None:
+            elsewhere = [a for a in group["askings"] if a["stage"] == stage]
+            if elsewhere:
+                asked_stage.append(card(group, elsewhere))
+    forgotten = [iv["forgotten_strength"] for iv in reversed(here) if iv["forgotten_strength"]]
+    recall = [iv["recall_point"] for iv in reversed(here) if iv["recall_point"]]
+    if not forgotten:
+        latest = sorted((iv for iv in interviews if iv["forgotten_strength"]),
+                        key=lambda iv: iv["starts_at"])
+        forgotten = [latest[-1]["forgotten_strength"]] if latest else []
+    people: dict[str, str | None] = {}
+    for person in journal.rows("interviewers"):
+        if person["interview_id"] in here_ids:
+            people.setdefault(person["name"], person["title"])
+    return {
+        "company": shown, "stage": stage, "met_before": len(here),
+        "ask_before_leaving": list(ASK_BEFORE_LEAVING),
+        "asked_here": asked_here, "asked_at_stage": asked_stage,
+        "focus": focus_skills(journal, interviews, questions),
+        "forgotten_strengths": forgotten, "recall_points": recall,
+        "questions_to_ask": list(QUESTIONS_TO_ASK),
+        "interviewers": [{"name": n, "title": t} for n, t in people.items()],
+    }
+
+
+def focus_skills(
+    journal: Journal, interviews: list[dict], questions: list[dict], k: int = FOCUS_SKILLS
+) -> list[dict]:
+    """The ``k`` weakest skills and their practice questions, ranked as Reflect's focus
+    next ranks them (:func:`afterview_analysis.analytics.skills.weak_areas`): by the mean
+    of the last :data:`WINDOW` scores, then by the least-squares slope over time
+    (declining first, none as 0), then by name. A skill's practice questions are the
+    lowest-scored questions of the interviews where it scored lowest, each text once,
+    the most recent first among equal scores.
+    """
+    starts = {iv["id"]: (datetime.fromisoformat(iv["starts_at"]), iv["id"]) for iv in interviews}
+    scores: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
+    for s in journal.rows("skill_scores"):
+        if s["interview_id"] in starts:
+            scores[s["skill"]].append((starts[s["interview_id"]], s["score"]))
+    ranked = []
+    for skill, rows in scores.items():
+        rows.sort()
+        recent = [score for _, score in rows[-WINDOW:]]
+        t0 = rows[0][0][0]
+        xs = [(at - t0).total_seconds() / 86_400 for (at, _), _ in rows]
+        ys = [score for _, score in rows]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        cxx = sum((x - mx) ** 2 for x in xs)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / cxx \
+            if len(xs) >= 2 and cxx > 0 else 0.0
+        ranked.append((sum(recent) / len(recent), slope, skill, rows))
+    ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+    out = []
+    for recent, _, skill, rows in ranked[:k]:
+        low = min(score for _, score in rows)
+        worst = {iid for (_, iid), score in rows if score == low}
+        picks = sorted((q for q in questions if q["interview_id"] in worst),
+                       key=lambda q: (q["score"], -starts[q["interview_id"]][0].timestamp()))
+        seen: list[dict] = []
+        for q in picks:
+            if all(q["text"] != s["text"] for s in seen):
+                seen.append({"text": q["text"], "score": q["score"],
+                             "next_time": q["next_time"]})
+            if len(seen) == PER_SKILL:
+                break
+        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen})
+    return out
+
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;max-width:50rem;margin:1.5rem auto;padding:0 1rem;
+line-height:1.4;color:#111}
+h1{margin-bottom:.2rem}h2{border-bottom:1px solid #999;margin-top:1.4rem;font-size:1.15rem}
+.q{margin:.6rem 0;padding:.4rem .6rem;border-left:3px solid #4a6fa5;break-inside:avoid}
+.q h3{margin:0;font-size:1rem}.meta{color:#555;font-size:.85rem}
+.best{white-space:pre-wrap;margin:.3rem 0}.box{display:inline-block;width:.9em;height:.9em;
+border:1px solid #333;margin-right:.4em;vertical-align:-.1em}
+ul.check{list-style:none;padding-left:0}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}
+.q{border-left-color:#000}a{color:inherit;text-decoration:none}}
+@page{margin:1.5cm}
+"""
+
+
+def _stage_word(stage: str | None) -> str:
+    return {"screen": "screening", "technical": "technical", "onsite": "on-site",
+            "final": "final", "other": "other"}.get(stage or "", stage or "")
+
+
+def render_html(sheet: dict[str, Any]) -> str:
+    """The sheet as one self-contained, printable HTML page (every user text escaped)."""
+    e = html.escape
+    title = f"Prep sheet: {sheet['company']}"
+    if sheet["stage"]:
+        title += f", {_stage_word(sheet['stage'])} interview"
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>",
+             f"<h1>{e(title)}</h1>"]
+    met = sheet["met_before"]
+    times = f"{met} time{'s' if met != 1 else ''}"
+    met_line = f"You have met them {times} before." if met else "Your first interview with them."
+    parts.append(f'<p class="meta">{met_line}</p>')
+
+    parts.append("<h2>Ask before you leave</h2><ul class=\"check\">")
+    parts += [f'<li><span class="box"></span>{e(item)}</li>'
+              for item in sheet["ask_before_leaving"]]
+    parts.append("</ul>")
+
+    def cards(heading: str, items: list[dict], empty: str) -> None:
+        parts.append(f"<h2>{e(heading)}</h2>")
+        if not items:
+            parts.append(f"<p>{e(empty)}</p>")
+        for item in items:
+            asked = "; ".join(
+                f"{a['company']}, {_stage_word(a['stage'])}, {a['at']}, scored {a['score']}/5"
+                for a in item["askings"])
+            parts.append(f'<div class="q"><h3>{e(item["title"])}</h3>'
+                         f'<div class="meta">{e(item["theme"])}. Asked: {e(asked)}</div>')
+            if item["best_answer"]:
+                parts.append(f'<div class="best"><b>Best answer so far:</b> '
+                             f'{e(item["best_answer"])}</div>')
+            elif item["latest_answer"]:
+                parts.append(f'<div class="best"><b>Your last answer:</b> '
+                             f'{e(item["latest_answer"])}</div>')
+            if item["notes"]:
+                parts.append("<div><b>Next time say:</b><ul>"
+                             + "".join(f"<li>{e(n)}</li>" for n in item["notes"])
+                             + "</ul></div>")
+            parts.append("</div>")
+
+    cards(f"Questions {sheet['company']} asked before", sheet["asked_here"],
+          "None logged yet.")
+    if sheet["stage"]:
+        cards(f"Asked at the {_stage_word(sheet['stage'])} stage elsewhere",
+              sheet["asked_at_stage"], "None logged yet.")
+
+    parts.append("<h2>Focus on</h2>")
+    if not sheet["focus"]:
+        parts.append("<p>No skills scored yet.</p>")
+    for f in sheet["focus"]:
+        parts.append(f'<div class="q"><h3>{e(f["skill"])}</h3>'
+                     f'<div class="meta">recent level {f["recent"]:.1f} of 5</div><ul>')
+        for q in f["questions"]:
+            note = f" Next time: {q['next_time']}" if q["next_time"] else ""
+            parts.append(f"<li>{e(q['text'])} (scored {q['score']}/5).{e(note)}</li>")
+        parts.append("</ul></div>")
+
+    parts.append("<h2>Strengths you forgot to mention</h2>")
+    parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in sheet["forgotten_strengths"])
+                 + "</ul>" if sheet["forgotten_strengths"] else "<p>None noted.</p>")
+    if sheet["recall_points"]:
+        parts.append("<h2>Points worth recalling</h2><ul>"
+                     + "".join(f"<li>{e(s)}</li>" for s in sheet["recall_points"]) + "</ul>")
+    parts.append("<h2>Questions to ask them</h2><ul>"
+                 + "".join(f"<li>{e(q)}</li>" for q in sheet["questions_to_ask"]) + "</ul>")
+    parts.append("<h2>Interviewers</h2>")
+    if sheet["interviewers"]:
+        parts.append("<ul>" + "".join(
+            f"<li>{e(p['name'])}{', ' + e(p['title']) if p['title'] else ''}</li>"
+            for p in sheet["interviewers"]) + "</ul>")
+    else:
+        parts.append("<p>Not known yet.</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,387 @@
+"""Prepare: the question bank and the prep sheet for the next interview.
+
+:class:`BankState` holds what is picked (the question, the search); the groups come from
+:func:`afterview_analysis.questions.bank` and the numbers from
+:mod:`afterview_analysis.analytics.bank`. :class:`BankView` arranges them: a sentence that
+answers first (your weakest theme, whether practice paid off), the numbers behind a
+toggle, then one question at a time with every asking, the score over time, the notes,
+the editable best answer, practice, and the buttons to confirm, merge or split it.
+:class:`PrepView` makes the printable prep sheet (:mod:`afterview_analysis.prep`).
+
+Every user text reaches an ``HTML`` widget through :func:`esc`; text boxes show text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as ipw
+
+from afterview_analysis import questions as qb
+from afterview_analysis.journal import Journal, workbook_root
+from afterview_analysis.records import AfterviewError, Stage, utc_now
+from afterview_analysis.widgets._common import css, error_html, esc, ok_html
+
+__all__ = ["BankState", "BankView", "PrepView"]
+
+_STAGE_WORDS = {"screen": "screening", "technical": "technical", "onsite": "on-site",
+                "final": "final", "other": "other"}
+
+
+@dataclass
+class BankState:
+    """What the bank view shows: the picked question (its group key) and the search."""
+
+    group: str | None = None
+    search: str = ""
+
+
+def _date(value: Any, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return ""
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d")
+
+
+def _interval(low: float, high: float) -> str:
+    if math.isnan(low) or math.isnan(high):
+        return "too few to give an interval"
+    return f"95 % interval {low:.1f} to {high:.1f}"
+
+
+class BankView:
+    """The question bank of one journal (see the module doc)."""
+
+    def __init__(self, journal: Journal, *, now: Callable[[], datetime] = utc_now):
+        self.journal = journal
+        self.now = now
+        self.state = BankState()
+        self.summary = css(ipw.HTML(""), "av-bank-summary")
+        self.numbers = css(ipw.HTML(""), "av-bank-numbers")
+        self.numbers_toggle = css(ipw.ToggleButton(description="Show the numbers",
+                                                   icon="table", value=False),
+                                  "av-bank-numbers-toggle")
+        self.numbers_toggle.observe(lambda _c: self._toggle_numbers(), "value")
+        self.search = css(ipw.Text(placeholder="find a question", description="Find"),
+                          "av-bank-search")
+        self.search.observe(lambda c: self.set_search(c["new"]), "value")
+        self.picker = css(ipw.Dropdown(description="Question", options=[],
+                                       layout=ipw.Layout(width="640px")), "av-bank-picker")
+        self.picker.observe(lambda c: self.pick(c["new"]), "value")
+        self.detail = css(ipw.HTML(""), "av-bank-detail")
+        self.best = css(ipw.Textarea(placeholder="your best answer so far",
+                                     layout=ipw.Layout(width="640px", height="90px")),
+                        "av-bank-best")
+        self.best_error = css(ipw.HTML(""), "av-bank-best-error")
+        self.save_best_button = css(ipw.Button(description="Keep as best answer",
+                                               icon="check"), "av-bank-save-best")
+        self.save_best_button.on_click(lambda _b: self.save_best())
+        self.practice_score = css(ipw.Dropdown(description="Self-score",
+                                               options=[1, 2, 3, 4, 5], value=3),
+                                  "av-bank-practice-score")
+        self.practice_answer = css(ipw.Textarea(placeholder="your improved answer",
+                                                layout=ipw.Layout(width="640px",
+                                                                  height="70px")),
+                                   "av-bank-practice-answer")
+        self.practice_button = css(ipw.Button(description="Record practice", icon="plus"),
+                                   "av-bank-practice")
+        self.practice_button.on_click(lambda _b: self.record_practice())
+        self.confirm_button = css(ipw.Button(description="Yes, one question",
+                                             icon="link"), "av-bank-confirm")
+        self.confirm_button.on_click(lambda _b: self.confirm())
+        self.merge_with = css(ipw.Dropdown(description="Same as", options=[],
+                                           layout=ipw.Layout(width="520px")),
+                              "av-bank-merge-with")
+        self.merge_button = css(ipw.Button(description="Merge"), "av-bank-merge")
+        self.merge_button.on_click(lambda _b: self.merge())
+        self.split_which = css(ipw.Dropdown(description="Asking", options=[],
+                                            layout=ipw.Layout(width="520px")),
+                               "av-bank-split-which")
+        self.split_button = css(ipw.Button(description="Another question"), "av-bank-split")
+        self.split_button.on_click(lambda _b: self.split())
+        self.status = css(ipw.HTML(""), "av-bank-status")
+        self.editor = ipw.VBox([
+            ipw.HTML("<b>Best answer so far</b>"), self.best, self.best_error,
+            self.save_best_button,
+            ipw.HTML("<b>Practise it</b>"),
+            ipw.HBox([self.practice_score, self.practice_button]), self.practice_answer,
+            ipw.HTML("<b>Is this grouping right?</b> Your choice is kept and wins over the "
+                     "similarity."),
+            ipw.HBox([self.confirm_button]),
+            ipw.HBox([self.merge_with, self.merge_button]),
+            ipw.HBox([self.split_which, self.split_button]),
+        ])
+        self.widget = css(ipw.VBox([
+            self.summary, self.numbers_toggle, self.numbers, self.search, self.picker,
+            self.detail, self.editor, self.status,
+        ]), "av-bank")
+        self.refresh()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # ---- data
+
+    def refresh(self, keep: str | None = None) -> None:
+        """Reload the bank from the journal; keep the picked question if it still exists."""
+        j = self.journal
+        self.zone = j.profile().timezone
+        self.groups = qb.bank(j.rows("questions"), j.rows("interviews"),
+                              j.rows("question_pins"), j.rows("question_groups"),
+                              j.rows("practice"))
+        self.by_key = {g["group"]: g for g in self.groups}
+        self._summarise()
+        self._fill_picker(keep if keep is not None else self.state.group)
+
+    def _summarise(self) -> None:
+        if not self.groups:
+            self.summary.value = ("<p><b>No questions yet.</b> Questions you log after an "
+                                  "interview (in <i>1-after-the-interview</i>) gather here, "
+                                  "grouped when they are the same question.</p>")
+            self.numbers.value = ""
+            self.editor.layout.display = "none"
+            return
+        self.editor.layout.display = None
+        from afterview_analysis.analytics.bank import practice_effect, theme_scores
+
+        frames = self.journal.frames()
+        themes = theme_scores(frames)
+        effect = practice_effect(frames)
+        asked = sum(len(g["askings"]) for g in self.groups)
+        lines = [f"<p><b>{len(self.groups)} questions</b> from {asked} askings."]
+        rated = themes[themes["n"] >= 2]
+        if len(rated):
+            weakest = rated.sort_values(["mean", "theme"]).iloc[0]
+            lines.append(f" Your weakest theme: <b>{esc(weakest['theme'])}</b> "
+                         f"(mean {weakest['mean']:.1f} of 5, n = {weakest['n']}, "
+                         f"{_interval(weakest['low'], weakest['high'])}).")
+        if effect["verdict"] == "not enough data":
+            lines.append(" Practice: not enough data yet to tell whether practised questions "
+                         f"score better (practised askings: {effect['n_practised']}, "
+                         f"unpractised: {effect['n_unpractised']}).")
+        else:
+            way = "higher" if effect["diff"] >= 0 else "lower"
+            lines.append(
+                f" Practice: {esc(effect['verdict'])}. Practised questions scored "
+                f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
+                f"category (n = {effect['n_practised']} practised, {effect['n_unpractised']} "
+                f"unpractised; {_interval(effect['low'], effect['high'])}).")
+        self.summary.value = "".join(lines) + "</p>"
+        rows = "".join(
+            f"<tr><td>{esc(r['theme'])}</td><td>{r['n']}</td><td>{r['mean']:.2f}</td>"
+            f"<td>{esc(_interval(r['low'], r['high']))}</td></tr>"
+            for _, r in themes.iterrows())
+        self._numbers_html = (
+            "<table><caption>Score per theme (mean of your 1–5 self-scores; 95 % t "
+            "interval)</caption><thead><tr><th>theme</th><th>askings</th><th>mean</th>"
+            f"<th>interval</th></tr></thead><tbody>{rows}</tbody></table>")
+        self._toggle_numbers()
+
+    def _toggle_numbers(self) -> None:
+        shown = self.numbers_toggle.value and self.groups
+        self.numbers.value = getattr(self, "_numbers_html", "") if shown else ""
+        self.numbers_toggle.description = ("Hide the numbers" if self.numbers_toggle.value
+                                           else "Show the numbers")
+
+    def _label(self, g: dict) -> str:
+        n = len(g["askings"])
+        title = " ".join(g["title"].split())
+        title = title if len(title) <= 90 else title[:87] + "..."
+        return f"{title} (asked {n} time{'s' if n != 1 else ''})"
+
+    def _fill_picker(self, keep: str | None) -> None:
+        words = self.state.search.casefold().split()
+        shown = [g for g in self.groups
+                 if all(w in " ".join(a["text"] for a in g["askings"]).casefold()
+                        for w in words)]
+        options = [(self._label(g), g["group"]) for g in shown]
+        keys = [key for _, key in options]
+        pick = keep if keep in keys else (keys[0] if keys else None)
+        self.picker.options = options
+        self.picker.value = pick
+        self.pick(pick)
+
+    # ---- actions (each one a method, so tests click or call alike)
+
+    def set_search(self, text: str) -> None:
+        self.state.search = text
+        self._fill_picker(self.state.group)
+
+    def pick(self, key: str | None) -> None:
+        self.state.group = key
+        g = self.by_key.get(key) if key else None
+        if g is None:
+            self.detail.value = "" if not self.groups else "<p><i>No question matches.</i></p>"
+            self.best.value = ""
+            self.merge_with.options, self.split_which.options = [], []
+            return
+        self.detail.value = self._detail_html(g)
+        self.best.value = g["best_answer"] or ""
+        self.best_error.value = ""
+        self.merge_with.options = [(self._label(o), o["group"]) for o in self.groups
+                                   if o["group"] != key]
+        self.split_which.options = [
+            (f"{a['company']}, {_date(a['at'], self.zone)}: {' '.join(a['text'].split())[:60]}",
+             a["id"]) for a in g["askings"]] if len(g["askings"]) > 1 else []
+        self.split_button.disabled = len(g["askings"]) < 2
+        self.merge_button.disabled = not self.merge_with.options
+
+    def _detail_html(self, g: dict) -> str:
+        z = self.zone
+        rows = "".join(
+            f"<tr><td>{esc(a['company'])}</td><td>{esc(_STAGE_WORDS.get(a['stage'], ''))}</td>"
+            f"<td>{_date(a['at'], z)}</td><td>{a['score']}</td>"
+            f"<td>{esc(a['text'])}</td>"
+            f"<td>{'your choice' if a['pinned'] else format(a['similarity'], '.2f')}</td></tr>"
+            for a in g["askings"])
+        scores = " → ".join(str(a["score"]) for a in g["askings"])
+        parts = [
+            f"<h3>{esc(g['title'])}</h3>",
+            f"<p>Theme: <b>{esc(g['theme'])}</b>. Score over time (first to latest): "
+            f"<b>{esc(scores)}</b>.</p>",
+            "<table><thead><tr><th>company</th><th>stage</th><th>date</th><th>score</th>"
+            "<th>as you wrote it</th><th>similarity</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>",
+        ]
+        if g["latest_answer"]:
+            parts.append(f"<p><b>Your latest answer:</b> {esc(g['latest_answer'])}</p>")
+        if g["notes"]:
+            parts.append("<p><b>What to say next time:</b></p><ul>"
+                         + "".join(f"<li>{esc(n)}</li>" for n in g["notes"]) + "</ul>")
+        if g["practice"]:
+            parts.append("<p><b>Practised:</b></p><ul>" + "".join(
+                f"<li>{_date(p['practised_at'], z)}: {p['score']}/5"
+                + (f", {esc(p['answer'])}" if p["answer"] else "") + "</li>"
+                for p in g["practice"]) + "</ul>")
+        return "".join(parts)
+
+    def _members(self) -> tuple[str, list[str]]:
+        g = self.by_key[self.state.group]
+        return g["group"], [a["id"] for a in g["askings"]]
+
+    def _done(self, message: str, keep: str) -> None:
+        self.refresh(keep)
+        self.status.value = ok_html(message)
+
+    def _fail(self, exc: Exception) -> None:
+        self.status.value = error_html(str(exc))
+
+    def save_best(self) -> None:
+        if self.state.group is None:
+            return
+        key, members = self._members()
+        try:
+            gid = qb.set_best_answer(self.journal, key, members, self.best.value)
+        except AfterviewError as exc:
+            self.best_error.value = error_html(f"Best answer: {exc.rule}" if hasattr(
+                exc, "rule") else str(exc))
+            return  # the typed answer stays in the box
+        self._done("Best answer kept.", gid)
+
+    def record_practice(self) -> None:
+        if self.state.group is None:
+            return
+        key, members = self._members()
+        try:
+            record = qb.record_practice(self.journal, key, members, self.practice_score.value,
+                                        self.practice_answer.value or None, at=self.now())
+        except AfterviewError as exc:
+            self._fail(exc)
+            return
+        self.practice_answer.value = ""
+        self._done("Practice recorded.", record.group_id)
+
+    def confirm(self) -> None:
+        if self.state.group is None:
+            return
+        key, members = self._members()
+        gid = qb.confirm(self.journal, key, members, title=self.by_key[key]["title"][:300]
+                         .splitlines()[0])
+        self._done("Kept as one question.", gid)
+
+    def merge(self) -> None:
+        other = self.merge_with.value
+        if self.state.group is None or other is None:
+            return
+        key, members = self._members()
+        theirs = [a["id"] for a in self.by_key[other]["askings"]]
+        gid = qb.merge(self.journal, key, members, other, theirs)
+        self._done("Merged: they are one question now.", gid)
+
+    def split(self) -> None:
+        which = self.split_which.value
+        if self.state.group is None or which is None:
+            return
+        key, members = self._members()
+        qb.split(self.journal, key, members, which)
+        self._done("Split off: that asking is a question of its own now.", key)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "company"
+
+
+class PrepView:
+    """Pick a company (and the coming stage): the prep sheet, saved as a printable page."""
+
+    def __init__(self, journal: Journal, *, out_dir: str | Path | None = None,
+                 company: str | None = None, stage: str | None = None):
+        self.journal = journal
+        self.out_dir = Path(out_dir) if out_dir else workbook_root() / "exports"
+        companies = sorted({iv["company"] for iv in journal.rows("interviews")},
+                           key=str.casefold)
+        self.company = css(ipw.Combobox(description="Company", options=companies,
+                                        placeholder="the company you meet next",
+                                        ensure_option=False), "av-prep-company")
+        self.stage = css(ipw.Dropdown(description="Stage", options=[("any", None)] + [
+            (_STAGE_WORDS[s.value], s.value) for s in Stage]), "av-prep-stage")
+        self.button = css(ipw.Button(description="Make the prep sheet", icon="print"),
+                          "av-prep-make")
+        self.button.on_click(lambda _b: self.make())
+        self.status = css(ipw.HTML(""), "av-prep-status")
+        self.preview = css(ipw.HTML(""), "av-prep-preview")
+        self.path: Path | None = None
+        self.widget = css(ipw.VBox([ipw.HBox([self.company, self.stage, self.button]),
+                                    self.status, self.preview]), "av-prep")
+        if company is None and companies:
+            latest = max(journal.rows("interviews"), key=lambda iv: iv["starts_at"])
+            company = latest["company"]
+        if company:
+            self.company.value = company
+        self.stage.value = stage
+        if company:
+            self.make()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def make(self) -> Path | None:
+        from afterview_analysis.prep import prep_sheet, render_html
+
+        try:
+            sheet = prep_sheet(self.journal, self.company.value, self.stage.value)
+        except AfterviewError as exc:
+            self.status.value = error_html(str(exc))
+            return None  # what was typed stays
+        page = render_html(sheet)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        name = f"prep-{_slug(sheet['company'])}"
+        path = self.out_dir / f"{name}.html"
+        number = 2
+        while path.exists() and path.read_text(encoding="utf-8") != page:
+            path = self.out_dir / f"{name}-{number}.html"  # never overwrite another sheet
+            number += 1
+        path.write_text(page, encoding="utf-8")
+        self.path = path
+        self.status.value = ok_html(f"Saved {path}: open it in your browser and print it.")
+        body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+        self.preview.value = f'<div style="max-width:50rem">{body}</div>'
+        return path

@@ -1,0 +1,112 @@
+"""The prep sheet: `afterview prep`, what it shows, hostile text, and how light it starts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from afterview_analysis import prep
+from afterview_analysis.analytics.skills import WINDOW, weak_areas
+from afterview_analysis.cli import main
+from afterview_analysis.records import AfterviewError
+from tests.hostile import XSS_PAYLOADS, add_hostile_interview
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def busiest(journal) -> str:
+    counts: dict[str, int] = {}
+    for iv in journal.rows("interviews"):
+        counts[iv["company"]] = counts.get(iv["company"], 0) + 1
+    return max(sorted(counts), key=counts.get)
+
+
+def test_prep_writes_a_printable_page_for_a_company(demo_journal, capsys, tmp_path):
+    company = busiest(demo_journal)
+    out = tmp_path / "prep.html"
+    code, _, err = run(capsys, "prep", "--company", company.upper(), "--stage", "final",
+                       "--out", str(out), "--journal", str(demo_journal.path))
+    assert code == 0 and "wrote" in err
+    page = out.read_text(encoding="utf-8")
+    assert "@media print" in page and f"Prep sheet: {company}" in page
+    for heading in ("Ask before you leave", f"Questions {company} asked before",
+                    "Asked at the final stage elsewhere", "Focus on",
+                    "Strengths you forgot to mention", "Questions to ask them", "Interviewers"):
+        assert heading in page, heading
+    assert "When can I expect to hear back" in page and "business card" in page
+
+
+def test_the_sheet_lists_this_company_first_then_the_stage_elsewhere(demo_journal):
+    company = busiest(demo_journal)
+    sheet = prep.prep_sheet(demo_journal, company, "technical")
+    assert sheet["asked_here"] and sheet["met_before"] >= 2
+    assert all(a["company"] == company for g in sheet["asked_here"] for a in g["askings"])
+    assert all(a["stage"] == "technical" and a["company"] != company
+               for g in sheet["asked_at_stage"] for a in g["askings"])
+    here = {g["title"] for g in sheet["asked_here"]}
+    assert not here & {g["title"] for g in sheet["asked_at_stage"]}
+    best = [g for g in sheet["asked_here"] + sheet["asked_at_stage"] if g["best_answer"]]
+    assert best, "the demo's best answers reach the sheet"
+    assert sheet["interviewers"] and sheet["forgotten_strengths"]
+
+
+def test_focus_skills_are_reflects_focus_next(demo_journal):
+    ranked = weak_areas(demo_journal.frames(), by="skill")["area"].tolist()[:3]
+    sheet = prep.prep_sheet(demo_journal, "Nobody Ltd")
+    assert [f["skill"] for f in sheet["focus"]] == ranked
+    assert all(f["questions"] for f in sheet["focus"])
+    assert prep.WINDOW == WINDOW
+
+
+def test_bad_input_is_one_line_and_writes_nothing(demo_journal, capsys, tmp_path):
+    out = tmp_path / "p.html"
+    code, _, err = run(capsys, "prep", "--company", "Acme", "--stage", "lunch", "--out",
+                       str(out), "--journal", str(demo_journal.path))
+    assert code == 2 and "stage 'lunch'" in err and err.count("\n") == 1
+    assert not out.exists()
+    with pytest.raises(AfterviewError, match="company"):
+        prep.prep_sheet(demo_journal, "  ")
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attrs: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs |= {name for name, _ in attrs}
+
+
+def test_hostile_text_stays_inert(journal):
+    for n, payload in enumerate(XSS_PAYLOADS):
+        add_hostile_interview(journal, payload, day=n)
+    page = prep.render_html(prep.prep_sheet(journal, busiest(journal), "onsite"))
+    tags = Tags()
+    tags.feed(page)
+    assert tags.tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
+                         "p", "ul", "li", "div", "b", "span"}
+    assert tags.attrs <= {"lang", "charset", "class"}
+
+
+def test_prep_starts_light_no_plots_widgets_or_pandas(demo_journal, tmp_path):
+    code = (
+        "import sys, json; from afterview_analysis.cli import main; "
+        f"main(['prep', '--company', {busiest(demo_journal)!r}, '--journal', "
+        f"{str(demo_journal.path)!r}, '--out', {str(tmp_path / 'p.html')!r}]); "
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "afterview_analysis" in loaded
+    assert not loaded & {"matplotlib", "ipywidgets", "pandas", "numpy", "jinja2"}

@@ -1,0 +1,119 @@
+"""The Prepare views in the kernel: set values, click, look at what the page would show."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from afterview_analysis.journal import Journal
+from afterview_analysis.records import Practice, QuestionGroup, QuestionPin
+from afterview_analysis.widgets.bank import BankView, PrepView
+from tests.hostile import XSS_PAYLOADS, add_hostile_interview
+from tests.test_questions import log
+from tests.test_widgets_hostile import live_markup
+
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+
+
+def test_an_empty_journal_says_what_to_do(journal):
+    view = BankView(journal, now=lambda: NOW)
+    assert "No questions yet" in view.summary.value
+    assert view.picker.options == () and view.editor.layout.display == "none"
+
+
+def test_the_demo_answers_first_with_n_and_intervals(demo_journal):
+    view = BankView(demo_journal, now=lambda: NOW)
+    text = view.summary.value
+    assert "weakest theme" in text and "n = " in text and "95 % interval" in text
+    assert "Practice:" in text and "practised" in text
+    assert view.numbers.value == ""
+    view.numbers_toggle.value = True
+    assert "Score per theme" in view.numbers.value and "system design" in view.numbers.value
+    assert "_" not in view.numbers.value.replace("</", "")  # words, never column names
+
+
+def test_every_asking_shows_company_stage_date_score_and_similarity(journal):
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2)])
+    log(journal, "Beta", 9, [("Why do you want to work for us?", "motivation", 4)],
+        stage="technical")
+    view = BankView(journal, now=lambda: NOW)
+    assert len(view.picker.options) == 1
+    detail = view.detail.value
+    for bit in ("Acme", "Beta", "screening", "technical", "2026-01-05", "2026-01-14",
+                "2 → 4", "note Acme 0", "1.00"):
+        assert bit in detail, bit
+
+
+def test_best_answer_practice_confirm_split_merge_by_clicking(journal):
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2),
+                             ("What is your greatest weakness?", "other", 3)])
+    log(journal, "Beta", 9, [("Why do you want to work here?", "motivation", 4)])
+    view = BankView(journal, now=lambda: NOW)
+    view.search.value = "work here"
+    assert len(view.picker.options) == 1
+    view.best.value = "Their mission, and the team I met."
+    view.save_best_button.click()
+    assert "Best answer kept" in view.status.value
+    assert [g.best_answer for g in journal.find(QuestionGroup)] == [
+        "Their mission, and the team I met."]
+    view.practice_score.value = 5
+    view.practice_answer.value = "Shorter: the mission."
+    view.practice_button.click()
+    (p,) = journal.find(Practice)
+    assert (p.score, p.answer, p.practised_at) == (5, "Shorter: the mission.", NOW)
+    assert "Practised" in view.detail.value and view.practice_answer.value == ""
+    # split the Beta asking off, then merge it back
+    beta = view.split_which.options[1][1]
+    view.split_which.value = beta
+    view.split_button.click()
+    view.search.value = ""
+    assert len(view.picker.options) == 3
+    key = view.state.group
+    view.merge_with.value = next(v for label, v in view.merge_with.options
+                                 if label.startswith("Why do"))
+    view.merge_button.click()
+    assert len(view.picker.options) == 2
+    assert {pin.group_id for pin in journal.find(QuestionPin)} == {key}
+
+
+def test_a_too_long_best_answer_is_refused_and_kept(journal):
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2)])
+    view = BankView(journal, now=lambda: NOW)
+    before = journal.counts()
+    view.best.value = "x" * 20_001
+    view.save_best_button.click()
+    assert "at most 20000" in view.best_error.value
+    assert view.best.value == "x" * 20_001 and journal.counts() == before
+
+
+def test_prep_view_saves_a_sheet_and_never_overwrites_another(demo_journal, tmp_path):
+    view = PrepView(demo_journal, out_dir=tmp_path)
+    first = view.path
+    assert first is not None and first.exists() and "Saved" in view.status.value
+    assert "Ask before you leave" in view.preview.value
+    first.write_text("someone else's notes", encoding="utf-8")
+    view.stage.value = "final"
+    second = view.make()
+    assert second != first and first.read_text(encoding="utf-8") == "someone else's notes"
+    view.company.value = "   "
+    assert view.make() is None and "company" in view.status.value
+    assert view.company.value == "   "
+
+
+def test_hostile_text_stays_text_in_both_views(tmp_path):
+    with Journal(tmp_path / "h.sqlite") as j:
+        for n, payload in enumerate(XSS_PAYLOADS):
+            add_hostile_interview(j, payload, day=n)
+        bank = BankView(j, now=lambda: NOW)
+        bank.numbers_toggle.value = True
+        assert len(bank.picker.options) >= 2
+        for key in [v for _, v in bank.picker.options]:
+            bank.picker.value = key
+            bank.best.value = XSS_PAYLOADS[0]
+            bank.save_best_button.click()
+            assert live_markup(bank) == [], key
+        prep = PrepView(j, out_dir=tmp_path / "out")
+        for _, company in zip(range(8), sorted({iv["company"] for iv in j.rows("interviews")}),
+                              strict=False):
+            prep.company.value = company
+            prep.make()
+            assert live_markup(prep) == [], company
