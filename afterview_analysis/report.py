@@ -60,9 +60,9 @@ def build_report(
     trends = an.trends_from_history(history, window)
     weak = an.rank_areas(trends)
     employer = an.employer_response_times(frames, now)
-    own = an.own_response_times(frames, now)
-    points = an.calibration_points(frames)
     deadlines = an.step_deadlines(frames, now)
+    own = an.message_times(deadlines)
+    points = an.calibration_points(frames)
     tables = {
         "history": history,
         "trends": trends,
