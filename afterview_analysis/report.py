@@ -254,11 +254,11 @@ def _calibration_lines(t: Tables) -> list[str]:
 def _funnel_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["funnel"].itertuples():
-        conv = (f"moved on {_share(row.moved_on, row.resolved, row.low, row.high)} of "
-                f"resolved" if row.resolved else "nothing resolved yet")
-        lines.append(f"{row.stage:10} {row.interviews:4} interviews ({row.pending} pending, "
-                     f"{row.rejected} rejected, {row.ghosted} ghosted, {row.offer} offers); "
-                     f"{conv}")
+        conv = (f"moved on in {_share(row.moved_on, row.resolved, row.low, row.high)} the "
+                f"employer decided" if row.resolved else "nothing decided yet")
+        lines.append(f"{row.stage:10} {row.interviews:4} interviews: {row.advanced} advanced, "
+                     f"{row.offer} offers, {row.rejected} rejected, {row.ghosted} ghosted, "
+                     f"{row.withdrawn} withdrawn, {row.pending} pending; {conv}")
     return lines or ["Not enough data: no interviews yet."]
 
 

@@ -55,7 +55,14 @@ def test_follow_up_without_a_promised_date_assumes_one(journal):
     journal.add(iv)
     d = step_deadlines(journal.frames(), as_of=AS_OF).set_index("step")
     assert d.loc["follow_up", "due_at"] == due_at(iv, Step.FOLLOW_UP, "UTC")
+    # as the README says: no date given, a week after the interview is taken as the date,
+    # and the follow-up falls due a week after that
+    assert d.loc["follow_up", "due_at"] == pd.Timestamp("2026-01-19T23:59:00Z")
     assert d.loc["follow_up", "status"] == "missing"
+    agenda_item = next(i for i in agenda([iv], datetime(2026, 1, 6, tzinfo=UTC))
+                       if i.step == Step.FOLLOW_UP)
+    assert agenda_item.due_at == datetime(2026, 1, 19, 23, 59, tzinfo=UTC)
+    assert "assumed a week after the interview" in agenda_item.reason
 
 
 def test_statuses_by_hand():

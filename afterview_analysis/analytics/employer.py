@@ -31,6 +31,7 @@ from afterview_analysis.analytics._frames import (
 )
 from afterview_analysis.analytics._stats import quartiles, wilson_interval
 from afterview_analysis.analytics._steps import end_of_day
+from afterview_analysis.records import Stage
 from afterview_analysis.rules import FOLLOW_UP_AFTER
 
 __all__ = ["GHOSTING_AFTER", "employer_response_summary", "employer_response_times",
@@ -100,8 +101,15 @@ def summarise_employer_times(times: pd.DataFrame, by: str | None = "stage") -> p
     ] + ["ghosting", "ghosting_share", "ghosting_low", "ghosting_high"]
     if times.empty and by:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
-    key = (times[by].astype("str") if by
-           else pd.Series(0, index=times.index).astype(pd.CategoricalDtype([0])))
+    if by == "stage":  # the stages that occur, in process order
+        stage = times[by].astype("str")
+        seen = set(stage.dropna())
+        order = [s.value for s in Stage if s.value in seen] + sorted(seen - set(Stage))
+        key = stage.astype(pd.CategoricalDtype(order))
+    elif by:
+        key = times[by].astype("str")
+    else:
+        key = pd.Series(0, index=times.index).astype(pd.CategoricalDtype([0]))
     ghosting = (times["status"] == "ghosting candidate").astype("int64")
     out = pd.concat([
         ghosting.groupby(key, observed=False).size().rename("interviews"),
@@ -124,8 +132,8 @@ def employer_response_summary(
 ) -> pd.DataFrame:
     """Employer response times by ``by`` ("stage", "company" or None for overall).
 
-    Per group (sorted; one row when ``by`` is None): ``interviews``;
-    ``days_n``/``days_median``/``days_q1``/``days_q3`` of
+    Per group (stages in process order, companies by name; one row when ``by`` is None):
+    ``interviews``; ``days_n``/``days_median``/``days_q1``/``days_q3`` of
     :func:`employer_response_times`' ``days_to_response``; the same for ``days_late``
     (``late_*``); ``ghosting`` (count), ``ghosting_share`` of the interviews and its
     95 % Wilson interval ``ghosting_low``/``ghosting_high``.
