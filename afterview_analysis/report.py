@@ -166,6 +166,10 @@ def _trend_lines(t: Tables) -> list[str]:
              f"'flat' means the interval lies within +/-{an.FLAT_MARGIN} points per 30 days."]
     if t["trends"].empty:
         lines.append("Not enough data: no scores yet.")
+    verdicts = t["trends"]["verdict"].ne("not enough data").sum() if len(t["trends"]) else 0
+    if verdicts >= 5:
+        lines.append(f"{verdicts} verdicts below: at a 95 % level about one in twenty of them "
+                     f"will be wrong by chance.")
     for row in t["trends"].itertuples():
         lines.append(
             f"{row.kind:8} {row.area:22} n={row.n:<4} mean {_num(row.mean)}  recent "
@@ -231,8 +235,10 @@ def _calibration_lines(t: Tables) -> list[str]:
             f"Brier score {_num(c['brier'], '.3f')} "
             f"{_interval(c['brier_low'], c['brier_high'], '.3f')} over n = {int(c['n'])} "
             f"resolved interviews (0 is perfect; always guessing the "
-            f"base rate of {_pct(c['base_rate'])} scores {_num(c['reference'], '.3f')}): "
-            f"{c['verdict']}"
+            f"base rate of {_pct(c['base_rate'])} scores {_num(c['reference'], '.3f')}); "
+            f"difference {_num(c['diff'], '.3f', True)} "
+            f"{_interval(c['diff_low'], c['diff_high'], '.3f', True)} (paired, the same "
+            f"interviews): {c['verdict']}"
             + (f" (needs n >= {int(c['min_n'])})" if c["verdict"] == "not enough outcomes"
                else "")
         )
@@ -400,6 +406,9 @@ def render_json(report: Report) -> str:
             "min_trend_span_days": an.MIN_TREND_SPAN_DAYS,
             "flat_margin_per_30_days": an.FLAT_MARGIN,
             "recent_window": an.WINDOW,
+            "recent_interval": "t interval of the mean of the last scores, clipped to 1-5",
+            "brier_difference": "mean of the paired per-interview differences of squared "
+                                "errors (yours minus the base rate's), paired t interval",
             "summaries": "median and interquartile range (linear quantiles), with n",
             "shares": "Wilson score interval",
             "brier": "mean of (predicted - advanced)^2; reference = base_rate*(1-base_rate)",
