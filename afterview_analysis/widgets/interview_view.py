@@ -28,6 +28,7 @@ from afterview_analysis.journal import Journal, JournalError
 from afterview_analysis.records import (
     AfterviewError,
     Category,
+    ContactRole,
     EmployerEvent,
     EventKind,
     Format,
@@ -61,7 +62,13 @@ from afterview_analysis.widgets.interview_state import (
     probe_interview,
 )
 
-__all__ = ["EmployerEventsView", "InterviewFormView", "interview_choices"]
+__all__ = ["CONTACT_ROLE_LABELS", "EmployerEventsView", "InterviewFormView",
+           "interview_choices"]
+
+#: How the form names each contact role (what each person at the employer is).
+CONTACT_ROLE_LABELS = {"interviewer": ContactRole.INTERVIEWER.value,
+                       "recruiter": ContactRole.RECRUITER.value,
+                       "HR": ContactRole.HR.value}
 
 _WIDE = ipw.Layout(width="98%")
 _STYLE = {"description_width": "160px"}
@@ -151,6 +158,9 @@ class InterviewerRowView(_RowView):
                 ("profile_url", "Profile", "https://linkedin.com/in/..."),
             )
         ]
+        cells.append(self._field("contact_role", ipw.Dropdown(
+            description="Is", options=list(CONTACT_ROLE_LABELS.items()), style=short,
+            layout=ipw.Layout(width="200px")), "iv"))
         self.widget = css(ipw.HBox([*cells, self.remove_button],
                                  layout=ipw.Layout(flex_flow="row wrap", **_TOP)),
                           "av-interviewer-row")
