@@ -67,7 +67,6 @@ from zoneinfo import ZoneInfo
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from afterview_analysis.records import (
     MESSAGE_STEP,
@@ -85,6 +84,7 @@ from afterview_analysis.records import (
     SkillScore,
     utc_now,
 )
+from afterview_analysis.sandbox import BoundedSandbox, TemplateLimitError, deadline, explain
 
 __all__ = [
     "FIELDS",
@@ -196,23 +196,6 @@ class _Loader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, plus limits on ``*`` and ``**`` so a template cannot allocate
-    gigabytes with ``'x' * 10**9``."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):  # type: ignore[override]
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("exponent too large in a template")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                sized = isinstance(seq, str | list | tuple) and isinstance(n, int)
-                if sized and len(seq) * n > OUTPUT_LIMIT:
-                    raise SecurityError("repetition too large in a template")
-        return super().call_binop(context, operator, left, right)
-
-
 def _join_and(items: Iterable[Any]) -> str:
     items = [str(i) for i in items]
     if len(items) <= 1:
@@ -244,8 +227,8 @@ def template_dirs(template_dir: str | os.PathLike[str] | None = None) -> list[Pa
     return [Path(template_dir), PACKAGE_TEMPLATES]
 
 
-def _environment(dirs: Sequence[Path]) -> _Sandbox:
-    env = _Sandbox(
+def _environment(dirs: Sequence[Path]) -> BoundedSandbox:
+    env = BoundedSandbox(
         loader=_Loader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # plain-text mail and letters, never HTML
@@ -265,8 +248,12 @@ def _refuse_none(value: Any) -> Any:
     return value
 
 
-def _check_internals(env: _Sandbox, name: str) -> None:
+def _check_internals(env: BoundedSandbox, name: str, seen: set[str] | None = None) -> None:
     """Refuse, before rendering, any template that names an attribute starting with ``_``."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return  # a template that includes itself: checked once; the render stops it
+    seen.add(name)
     source, filename, _ = env.loader.get_source(env, name)
     try:
         tree = env.parse(source, name, filename)
@@ -287,7 +274,7 @@ def _check_internals(env: _Sandbox, name: str) -> None:
             )
     for child in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         if isinstance(child.template, nodes.Const):
-            _check_internals(env, child.template.value)
+            _check_internals(env, child.template.value, seen)
 
 
 def render_template(
@@ -312,17 +299,18 @@ it in, or edit the template to test it with `{% if recipient_first_name is defin
         _check_internals(env, name)
         template = env.get_template(name)
         chunks, size = [], 0
-        for chunk in template.generate({k: v for k, v in fields.items() if v is not None}):
-            size += len(chunk)
-            if size > OUTPUT_LIMIT:
-                raise DraftError(
-                    f"template {name} produced more than {OUTPUT_LIMIT:,} characters"
-                )
-            chunks.append(chunk)
+        with deadline(name):
+            for chunk in template.generate({k: v for k, v in fields.items() if v is not None}):
+                size += len(chunk)
+                if size > OUTPUT_LIMIT:
+                    raise DraftError(
+                        f"template {name} produced more than {OUTPUT_LIMIT:,} characters"
+                    )
+                chunks.append(chunk)
     except TemplateNotFound as exc:
         raise DraftError(f"no template named {exc.name!r}") from None
     except (SecurityError, OverflowError) as exc:  # OverflowError: the sandbox's range()
-        raise TemplateSecurityError(f"template {name}: refused: {exc}") from None
+        raise TemplateSecurityError(explain(exc, name)) from None
     except UndefinedError as exc:
         found = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined", str(exc))
         if found:
@@ -331,8 +319,12 @@ it in, or edit the template to test it with `{% if recipient_first_name is defin
     except TemplateSyntaxError as exc:
         raise DraftError(f"template {exc.filename or name}, line {exc.lineno}: "
                          f"{exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise DraftError(f"template {name}: {exc}") from None
+    except TemplateLimitError as exc:
+        raise DraftError(str(exc)) from None
+    except AfterviewError:
+        raise
+    except Exception as exc:  # anything else a template can raise: one line, its name
+        raise DraftError(explain(exc, name)) from None
     text = "".join(chunks)
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
