@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -623,9 +624,41 @@ _BREAK = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]")
 
 
 def _one_line(name: str, value: str | None) -> str | None:
-    if value is not None and _BREAK.search(value):
-        raise DraftError(f"{name} contains a line break; a mail header must be one line")
+    """``value`` if it is safe as a mail header: one line, no control characters, also
+    after decoding any RFC 2047 encoded words in it (``=?utf-8?q?...?=``), which a mail
+    program would decode; else DraftError naming the field."""
+    if value is None:
+        return value
+    for text, how in ((value, ""), (_decoded_words(value), " once its =?...?= part is decoded")):
+        if _BREAK.search(text):
+            raise DraftError(f"{name} contains a line break{how}; a mail header must be one "
+                             "line: remove it")
+        bad = next((c for c in text if unicodedata.category(c) == "Cc" and c != "\t"), None)
+        if bad is not None:
+            raise DraftError(f"{name} contains a control character (U+{ord(bad):04X}){how}; "
+                             "remove it")
     return value
+
+
+def _decoded_words(value: str) -> str:
+    """``value`` with its RFC 2047 encoded words decoded, as a mail program shows it."""
+    if "=?" not in value:
+        return value
+    from email.header import decode_header
+
+    try:
+        parts = decode_header(value)
+    except Exception:  # an undecodable word stays as it is: text, not a header
+        return value
+    out = []
+    for part, charset in parts:
+        if isinstance(part, bytes):
+            try:
+                part = part.decode(charset or "ascii", "replace")
+            except LookupError:  # a charset Python does not know: its bytes as they are
+                part = part.decode("latin-1")
+        out.append(part)
+    return "".join(out)
 
 
 def to_eml(message: Message, profile: Profile | None = None) -> bytes:
