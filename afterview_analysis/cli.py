@@ -274,7 +274,8 @@ def cmd_mark_sent(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    from datetime import timedelta
+    import re
+    from datetime import time, timedelta
 
     from afterview_analysis.reminders import MAX_ALARM_BEFORE, agenda_ics
     from afterview_analysis.rules import agenda
@@ -283,12 +284,17 @@ def cmd_remind(args: argparse.Namespace) -> int:
     if not 0 <= args.alarm_minutes <= most:
         raise AfterviewError(f"--alarm-minutes must be 0 or more and at most {most} "
                              "(four weeks)")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", args.day_alarm or "")
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise AfterviewError(f"--day-alarm must be a time like 09:00, not {args.day_alarm!r}")
     _check_out(args, args.ics)
     with _journal(args, create=False) as j:
-        now = _moment(args.today, j.profile().timezone)
+        zone = j.profile().timezone
+        now = _moment(args.today, zone)
         items = [i for i in agenda(j, now) if i.is_open]
     data = agenda_ics(items, component="todo" if args.todo else "event",
-                      alarm_before=timedelta(minutes=args.alarm_minutes), now=now)
+                      alarm_before=timedelta(minutes=args.alarm_minutes), now=now,
+                      day_alarm_at=time(int(match[1]), int(match[2])), zone=zone)
     path = _write(args, args.ics, data)
     print(f"wrote {path}: {len(items)} reminders", file=sys.stderr)
     return 0
@@ -426,6 +432,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--todo", action="store_true", help="to-dos (VTODO) instead of events")
     p.add_argument("--alarm-minutes", type=int, default=60, metavar="N",
                    help="alarm N minutes before the due time (default: %(default)s)")
+    p.add_argument("--day-alarm", default="09:00", metavar="HH:MM",
+                   help="steps due by the end of a day ring at this time of that day, in "
+                   "your zone (default: %(default)s)")
 
     p = _add(sub, "report", cmd_report, "write the whole reflection: weak areas and trends, "
              "response times, calibration, funnel, playbook")
