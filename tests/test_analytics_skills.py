@@ -203,7 +203,8 @@ def test_interviews_at_the_same_moment_are_ordered_by_id(journal):
     assert h["rolling_mean"].tolist() == [5.0, 4.0, 2.0]
 
 
-@pytest.mark.parametrize(("scores", "clipped"), [([1, 1, 1, 1, 2], True), ([2, 3, 3, 3, 4], False)])
+@pytest.mark.parametrize(("scores", "clipped"),
+                         [([1, 1, 1, 1, 2], True), ([2, 3, 3, 3, 4], False)])
 def test_recent_interval_stays_on_the_1_to_5_scale(journal, scores, clipped):
     from scipy import stats
 
