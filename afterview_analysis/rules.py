@@ -70,12 +70,14 @@ __all__ = [
     "STALE_AFTER",
     "STEP_TITLES",
     "THANK_YOU_WITHIN",
+    "TICKED_BY_LOGGING",
     "AgendaItem",
     "agenda",
     "due_at",
     "format_agenda",
     "open_items",
     "profile_links",
+    "steps_done_by_logging",
     "steps_for",
 ]
 
@@ -442,3 +444,56 @@ def format_agenda(items: Sequence[AgendaItem], now: datetime,
         )
         lines.append(f"{'':8} {i.reason}")
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- ticked by logging
+
+#: The note a step ticked by what was logged carries (the checklist shows it).
+TICKED_BY_LOGGING = "ticked by what you logged"
+
+
+def steps_done_by_logging(log: Any, at: datetime, before: Any = None) -> list[PlaybookStep]:
+    """The playbook steps that saving ``log`` (an :class:`~afterview_analysis.journal.
+    InterviewLog`) does by itself, at ``at``, when not already ticked.
+
+    Next steps written down (process length, feedback date, or keep-in-touch answered)
+    mean "ask for next steps" is done; at least one scored question, or any rubric score,
+    means "assess your performance" is done. Each carries the note
+    :data:`TICKED_BY_LOGGING` and what did it. ``before`` is the log as stored before this
+    save (None for a new interview): only a save that adds the next steps (or the first
+    scores) ticks, so re-saving an old interview, or one whose tick was undone, does not.
+
+    >>> from datetime import datetime, timezone
+    >>> from afterview_analysis.journal import InterviewLog
+    >>> from afterview_analysis.records import Interview, Question
+    >>> iv = Interview(company="A", role="B", feedback_by="2026-03-09",
+    ...                starts_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    >>> log = InterviewLog(iv, questions=[Question(interview_id=iv.id, text="Why?", score=3)])
+    >>> [(s.step.value, s.note) for s in steps_done_by_logging(log, iv.ends_at)]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('ask_next_steps', 'ticked by what you logged: the next steps they stated'),
+     ('assess_performance', 'ticked by what you logged: 1 scored question')]
+    """
+    def next_steps(iv: Interview) -> bool:
+        return bool(iv.process_length or iv.feedback_by or iv.keep_in_touch is not None)
+
+    def assessed(entry: Any) -> bool:
+        return bool(entry.questions or entry.skill_scores)
+
+    iv = log.interview
+    ticked = {s.step for s in log.steps}
+    at = at.astimezone(UTC).replace(microsecond=0)
+    out = []
+    if Step.ASK_NEXT_STEPS not in ticked and next_steps(iv) and (
+            before is None or not next_steps(before.interview)):
+        out.append(PlaybookStep(interview_id=iv.id, step=Step.ASK_NEXT_STEPS, done_at=at,
+                                note=f"{TICKED_BY_LOGGING}: the next steps they stated"))
+    questions, scores = len(log.questions), len(log.skill_scores)
+    if Step.ASSESS_PERFORMANCE not in ticked and assessed(log) and (
+            before is None or not assessed(before)):
+        what = [f"{questions} scored question{'s' if questions != 1 else ''}"] if questions \
+            else []
+        what += ["the skill rubric"] if scores else []
+        out.append(PlaybookStep(interview_id=iv.id, step=Step.ASSESS_PERFORMANCE, done_at=at,
+                                note=f"{TICKED_BY_LOGGING}: {' and '.join(what)}"))
+    return out
