@@ -48,6 +48,7 @@ from zoneinfo import ZoneInfo
 
 from afterview_analysis import records
 from afterview_analysis.records import (
+    Channel,
     EmployerEvent,
     EventKind,
     HeadsUp,
@@ -65,6 +66,7 @@ __all__ = [
     "END_OF_DAY",
     "FEEDBACK_ASSUMED_AFTER",
     "FOLLOW_UP_AFTER",
+    "FOLLOW_UP_AGAIN",
     "INFO_REPLY",
     "INFO_REPLY_WITHIN",
     "STALE_AFTER",
@@ -104,6 +106,8 @@ FEEDBACK_ASSUMED_AFTER = timedelta(days=7)
 STALE_AFTER = timedelta(days=30)
 #: The agenda's name for "reply to an information request" (not one of the six Steps).
 INFO_REPLY = "info_reply"
+#: The agenda's name for the next follow-up after a call in which they named a new date.
+FOLLOW_UP_AGAIN = "follow_up_again"
 
 STEP_TITLES: dict[str, str] = {
     Step.ASK_NEXT_STEPS: "ask for next steps",
@@ -113,6 +117,7 @@ STEP_TITLES: dict[str, str] = {
     Step.THANK_YOU: "send the thank-you",
     Step.FOLLOW_UP: "follow up",
     INFO_REPLY: "answer their request",
+    FOLLOW_UP_AGAIN: "follow up again",
 }
 _ORDER = {name: i for i, name in enumerate(STEP_TITLES)}
 
@@ -341,6 +346,11 @@ def steps_for(
         out.append(item(Step.FOLLOW_UP, due_at(interview, Step.FOLLOW_UP, z), why,
                         done_at=follow_done))
 
+    again = _follow_up_again(interview, sent, events, z)
+    if again is not None:
+        due, why, done_at = again
+        out.append(item(FOLLOW_UP_AGAIN, due, why, done_at=done_at))
+
     for e in events:
         if e.kind != EventKind.INFO_REQUEST:
             continue
@@ -353,6 +363,27 @@ def steps_for(
         out.append(item(INFO_REPLY, e.at + INFO_REPLY_WITHIN, f"{asked}; answer within 24 h",
                         event_id=e.id, done_at=min(replies) if replies else None))
     return out
+
+
+def _follow_up_again(
+    interview: Interview, sent: list[Message], events: list[EmployerEvent], z: tzinfo
+) -> tuple[datetime, str, datetime | None] | None:
+    """After a follow-up (a call, usually) in which they named a new date: the next
+    follow-up is due :data:`FOLLOW_UP_AFTER` after that date, done by any follow-up sent
+    after it, and not needed once the employer answered. None when no date was named."""
+    named = [m for m in sent if m.kind == MessageKind.FOLLOW_UP and m.promised_on]
+    if not named:
+        return None
+    last = max(named, key=lambda m: m.sent_at)
+    later = [m.sent_at for m in sent
+             if m.kind == MessageKind.FOLLOW_UP and m.sent_at > last.sent_at]
+    answered = any(e.kind != EventKind.INFO_REQUEST and e.at > last.sent_at for e in events)
+    if answered and not later:
+        return None
+    how = "on the phone" if last.channel == Channel.PHONE else "in their answer"
+    why = (f"{how} {_show(last.sent_at, z)} they gave a new date, {_show_day(last.promised_on)}"
+           "; follow up a week after that if they have not answered")
+    return _end_of_day(last.promised_on + FOLLOW_UP_AFTER, z), why, min(later, default=None)
 
 
 # --------------------------------------------------------------------------- the journal
