@@ -36,12 +36,13 @@ lab: setup data/journal.sqlite data/demo.sqlite
 	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
-# Reflect and Messages as a standalone web app (Voila: widgets and pictures, code hidden).
-# The start page lists only those two; the form to log an interview lives in `make lab`.
+# The whole workbook as a standalone web app (Voila: widgets and pictures, code hidden):
+# Today, the interview form, Reflect, Messages and any other notebook, linked to each other.
 # (a list option is given once per item: a JSON list in one flag is silently ignored)
-APP_HIDE := $(foreach g,__pycache__ *.pyc *.pyo *~ 0-* 1-*,--ContentsManager.hide_globs='$(g)')
+APP_HIDE := $(foreach g,__pycache__ *.pyc *.pyo *~,--ContentsManager.hide_globs='$(g)')
 
 app: setup data/journal.sqlite data/demo.sqlite
+	@echo "afterview app: open http://127.0.0.1:$(APP_PORT)/voila/render/0-today.ipynb"
 	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/voila notebooks --no-browser \
 		--Voila.ip=127.0.0.1 --port=$(APP_PORT) $(APP_HIDE)
 

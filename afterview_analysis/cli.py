@@ -11,6 +11,7 @@ them, never at the top, so quick commands stay quick.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,16 +35,35 @@ def _one_line(text: object) -> str:
     return str(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _journal(args: argparse.Namespace, *, create: bool = True):
+def _journal(args: argparse.Namespace, *, create: bool = True, init: bool = False):
     from afterview_analysis.journal import Journal
 
-    return Journal(args.journal, create=create)
+    return Journal(args.journal, create=create, init=init)
 
 
-def _emit(text: str, out: str | None) -> None:
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8")
+def _journal_path(args: argparse.Namespace) -> Path:
+    from afterview_analysis.journal import default_path
+
+    return Path(args.journal) if args.journal else default_path()
+
+
+def _check_out(args: argparse.Namespace, path: str | Path) -> Path:
+    """An output path, refused before any work if it would overwrite the journal."""
+    from afterview_analysis.outputs import check_target
+
+    return check_target(path, journal=_journal_path(args))
+
+
+def _write(args: argparse.Namespace, path: str | Path, data: bytes) -> Path:
+    from afterview_analysis.outputs import write_atomic
+
+    return write_atomic(path, data, journal=_journal_path(args))
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
+    """``text`` to ``--out`` (all at once, never over the journal), or to stdout."""
+    if args.out:
+        print(f"wrote {_write(args, args.out, text.encode('utf-8'))}", file=sys.stderr)
     else:
         sys.stdout.write(text)
 
@@ -52,7 +72,7 @@ def _emit(text: str, out: str | None) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    with _journal(args) as j:
+    with _journal(args, init=True) as j:
         print(f"journal ready at {j.path} (schema version {j.version})")
     return 0
 
@@ -88,14 +108,22 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with _journal(args, create=False) as j:
-        problems = j.check()
-        counts = j.counts()
+    from afterview_analysis.journal import JournalDamagedError
+
+    try:
+        with _journal(args, create=False) as j:
+            problems = j.check()
+            try:
+                counts = j.counts()
+            except sqlite3.DatabaseError:
+                counts = {}  # too damaged to count: the problems say why
+    except JournalDamagedError as exc:  # too damaged even to open: that is the report
+        problems, counts = [str(exc)], {}
     for table, n in counts.items():
         print(f"{table:16} {n:>8}")
     if problems:
         for problem in problems:
-            print(f"problem: {problem}", file=sys.stderr)
+            print(f"problem: {_one_line(problem)}", file=sys.stderr)
         return 1
     print("integrity: ok; foreign keys: ok")
     return 0
@@ -177,6 +205,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
 def cmd_draft(args: argparse.Namespace) -> int:
     from afterview_analysis import drafting
+    from afterview_analysis.outputs import safe_name, stage
 
     kind = drafting.KIND_ALIASES[args.kind]
     with _journal(args, create=False) as j:
@@ -193,17 +222,27 @@ def cmd_draft(args: argparse.Namespace) -> int:
         files: list[tuple[Path, bytes]] = []
         if args.eml:
             target = Path(args.eml)
+            taken: set[str] = set()
             for m in messages:
                 path = target
                 if len(messages) > 1:
-                    slug = "-".join(m.recipient.lower().split())
+                    slug = safe_name(m.recipient, taken)
                     path = target.with_name(f"{target.stem}-{slug}{target.suffix or '.eml'}")
-                files.append((path, drafting.to_eml(m, profile)))
+                files.append((_check_out(args, path), drafting.to_eml(m, profile)))
         links = [drafting.mailto_link(m) for m in messages] if args.mailto else []
-        if args.save:
-            with j.transaction():
-                for m in messages:
-                    drafting.save_draft(j, m)
+        # Files first, as hidden temporary files; the journal next; then the files take
+        # their names. A file that cannot be written stops everything before the save.
+        staged = [stage(path, data, journal=j.path) for path, data in files]
+        try:
+            if args.save:
+                with j.transaction():
+                    for m in messages:
+                        drafting.save_draft(j, m)
+        except BaseException:
+            for item in staged:
+                item.discard()
+            raise
+        written = [item.publish() for item in staged]
     for n, m in enumerate(messages):
         if n:
             print("\n" + "-" * 72 + "\n")
@@ -218,9 +257,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         if args.save:
             print(f"saved as message {m.id}; once sent: afterview mark-sent {m.id}",
                   file=sys.stderr)
-    for path, data in files:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return 0
 
@@ -237,7 +274,8 @@ def cmd_mark_sent(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    from datetime import timedelta
+    import re
+    from datetime import time, timedelta
 
     from afterview_analysis.reminders import MAX_ALARM_BEFORE, agenda_ics
     from afterview_analysis.rules import agenda
@@ -246,14 +284,18 @@ def cmd_remind(args: argparse.Namespace) -> int:
     if not 0 <= args.alarm_minutes <= most:
         raise AfterviewError(f"--alarm-minutes must be 0 or more and at most {most} "
                              "(four weeks)")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", args.day_alarm or "")
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise AfterviewError(f"--day-alarm must be a time like 09:00, not {args.day_alarm!r}")
+    _check_out(args, args.ics)
     with _journal(args, create=False) as j:
-        now = _moment(args.today, j.profile().timezone)
+        zone = j.profile().timezone
+        now = _moment(args.today, zone)
         items = [i for i in agenda(j, now) if i.is_open]
     data = agenda_ics(items, component="todo" if args.todo else "event",
-                      alarm_before=timedelta(minutes=args.alarm_minutes), now=now)
-    path = Path(args.ics)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+                      alarm_before=timedelta(minutes=args.alarm_minutes), now=now,
+                      day_alarm_at=time(int(match[1]), int(match[2])), zone=zone)
+    path = _write(args, args.ics, data)
     print(f"wrote {path}: {len(items)} reminders", file=sys.stderr)
     return 0
 
@@ -271,22 +313,22 @@ def cmd_report(args: argparse.Namespace) -> int:
                 raise ValueError(args.as_of)
         except ValueError:
             raise AfterviewError(f"--as-of {args.as_of!r}: use a date like 2026-03-14") from None
+    if args.out:
+        _check_out(args, args.out)
     with _journal(args, create=False) as j:
         frames = j.frames()
-    _emit(render(frames, args.format, as_of=as_of), args.out)
-    if args.out:
-        print(f"wrote {args.out}", file=sys.stderr)
+    _emit(args, render(frames, args.format, as_of=as_of))
     return 0
 
 
 def cmd_prep(args: argparse.Namespace) -> int:
     from afterview_analysis.prep import prep_sheet, render_html
 
+    if args.out:
+        _check_out(args, args.out)
     with _journal(args, create=False) as j:
         page = render_html(prep_sheet(j, args.company, args.stage))
-    _emit(page, args.out)
-    if args.out:
-        print(f"wrote {args.out}", file=sys.stderr)
+    _emit(args, page)
     return 0
 
 
@@ -390,6 +432,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--todo", action="store_true", help="to-dos (VTODO) instead of events")
     p.add_argument("--alarm-minutes", type=int, default=60, metavar="N",
                    help="alarm N minutes before the due time (default: %(default)s)")
+    p.add_argument("--day-alarm", default="09:00", metavar="HH:MM",
+                   help="steps due by the end of a day ring at this time of that day, in "
+                   "your zone (default: %(default)s)")
 
     p = _add(sub, "report", cmd_report, "write the whole reflection: weak areas and trends, "
              "response times, calibration, funnel, playbook")
@@ -416,6 +461,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except AfterviewError as exc:
         print(f"afterview {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # whatever the journal did not already put in words
+        from afterview_analysis.journal import describe_sqlite_error
+
+        message = describe_sqlite_error(exc, _journal_path(args))
+        print(f"afterview {args.command}: error: {_one_line(message)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a path that cannot be read or written: bad input, not a crash
         where = f" ({exc.filename})" if exc.filename else ""

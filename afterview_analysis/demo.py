@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from afterview_analysis.journal import Journal, JournalError
 from afterview_analysis.records import (
     Category,
     Channel,
+    ContactRole,
     EmployerEvent,
     EventKind,
     Format,
@@ -307,6 +309,10 @@ def _interview(rng, zone, company, role, domain, stage, day, start, span, *, las
             phone=f"+49 30 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
             if rng.random() < 0.4 else None,
         ))
+    # recruiters and talent partners are the employer's office, not interviewers
+    interviewers = [replace(p, contact_role=ContactRole.RECRUITER)
+                    if p.title in ("Recruiter", "Talent Partner") else p for p in interviewers]
+    office = [p for p in interviewers if p.contact_role == ContactRole.RECRUITER]
     out: list[Record] = [Interview(
         id=iid, company=company, role=role, stage=stage,
         format=Format.PHONE if stage == Stage.SCREEN else rng.choice(list(Format)),
@@ -359,7 +365,7 @@ def _interview(rng, zone, company, role, domain, stage, day, start, span, *, las
                 id=_id(rng), interview_id=iid, kind=MessageKind.THANK_YOU,
                 recipient=who.name, recipient_email=who.email,
                 subject=f"Thank you: {role} interview",
-                body=f"Dear {who.name},\n\nThank you for your time today ...",
+                body=f"Dear {who.name.split()[0]},\n\nThank you for your time today ...",
                 channel=Channel.EMAIL, created_at=sent - timedelta(minutes=25), sent_at=sent,
             ))
     if answered_at:
@@ -370,12 +376,13 @@ def _interview(rng, zone, company, role, domain, stage, day, start, span, *, las
         if rng.random() < 0.2 and (answered_at - ends_at).days >= 3:
             asked = ends_at + timedelta(days=rng.uniform(1, (answered_at - ends_at).days - 1))
             request_id = _id(rng)
+            who = (office or interviewers)[0]
             out.append(EmployerEvent(id=request_id, interview_id=iid,
                                      kind=EventKind.INFO_REQUEST, at=asked,
-                                     note="Could you send two work samples?"))
+                                     note="Could you send two work samples?",
+                                     contact_id=who.id))
             replied = asked + timedelta(hours=rng.uniform(3, 20) if rng.random() < 0.75
                                         else rng.uniform(26, 60))
-            who = interviewers[0]
             out.append(Message(
                 id=_id(rng), interview_id=iid, kind=MessageKind.INFO_REPLY,
                 recipient=who.name, recipient_email=who.email,

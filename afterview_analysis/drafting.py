@@ -36,16 +36,17 @@ The fields a template sees are listed in :data:`FIELDS`. Optional ones are *unde
 >>> iv = Interview(company="Acme", role="Data Analyst", recall_point="their semantic layer",
 ...                starts_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
 >>> _ = j.save_interview(iv, interviewers=[Interviewer(interview_id=iv.id, name="Maya Keller")])
->>> msg = draft_message(j, iv.id, "thank_you", tone="brief")
+>>> msg = draft_message(j, iv.id, "thank_you", tone="brief",
+...                     now=datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
 >>> msg.subject, msg.recipient
 ('Thank you, Maya', 'Maya Keller')
 >>> print(msg.body)  # doctest: +NORMALIZE_WHITESPACE
 Hi Maya,
 <BLANKLINE>
-Thanks again for your time on Monday 2 March 2026; I enjoyed talking about the Data
+Thanks again for your time on Monday 2 March; I enjoyed talking about the Data
 Analyst role at Acme.
 <BLANKLINE>
-Their semantic layer stayed with me.
+Our conversation about your semantic layer stayed with me.
 <BLANKLINE>
 Looking forward to the next steps.
 <BLANKLINE>
@@ -55,6 +56,7 @@ Alex Morgan
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -69,10 +71,14 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from afterview_analysis import wording
+from afterview_analysis.draft_checker import Hint, check_text, greeting_line
 from afterview_analysis.records import (
+    CLOSINGS,
     MESSAGE_STEP,
     AfterviewError,
     Channel,
+    ContactRole,
     EmployerEvent,
     EventKind,
     HeadsUp,
@@ -82,11 +88,13 @@ from afterview_analysis.records import (
     MessageKind,
     Profile,
     Reference,
+    Skill,
     SkillScore,
     utc_now,
 )
 
 __all__ = [
+    "CALL_KINDS",
     "FIELDS",
     "FORMS",
     "KIND_ALIASES",
@@ -96,8 +104,11 @@ __all__ = [
     "DraftError",
     "MissingFieldError",
     "TemplateSecurityError",
+    "check_message",
+    "contacts_for",
     "draft_all",
     "draft_message",
+    "earlier_greetings",
     "edit_draft",
     "mailto_link",
     "mark_sent",
@@ -110,7 +121,9 @@ __all__ = [
 ]
 
 TONES = ("formal", "warm", "brief")
-FORMS = ("email", "letter")
+FORMS = ("email", "letter", "call")
+#: The kinds a call sheet exists for (one phones to follow up, or to answer a request).
+CALL_KINDS = (MessageKind.FOLLOW_UP, MessageKind.INFO_REPLY)
 #: Command-line names of the kinds.
 KIND_ALIASES = {
     "thank-you": MessageKind.THANK_YOU,
@@ -126,20 +139,36 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 FIELDS: dict[str, str] = {
     "kind": "the message kind (thank_you, follow_up, info_reply, reference_heads_up)",
     "tone": "formal, warm or brief",
-    "form": "email or letter",
+    "form": "email, letter or call (a call sheet)",
     "variant": "1 for the first follow-up, 2 for the later one",
     "today": "the date the draft is written, in your zone",
     "company": "Interview.company",
     "role": "Interview.role",
     "stage": "Interview.stage",
-    "interview_date": "the interview's day in your zone (Interview.starts_at)",
+    "interview_date": "the interview's day in your zone, 'Monday 2 March' (the year only "
+                      "when it is not this year's)",
     "feedback_by": "Interview.feedback_by, the date they promised news by",
     "process_length": "Interview.process_length",
     "recall_point": "Interview.recall_point, the conversation point worth recalling",
     "forgotten_strength": "Interview.forgotten_strength, the strength you forgot to mention",
-    "skills": "your strongest skills (top SkillScore scores, or the ones you chose)",
+    "skills": "your strongest skills in natural words ('how I break a problem down'), at "
+              "most two: top SkillScore scores, or the ones you chose",
     "recipient_name": "the interviewer's or reference's name",
-    "recipient_first_name": "the first word of the recipient's name",
+    "recipient_first_name": "the recipient's given name (the first word after a title)",
+    "recipient_phone": "Interviewer.phone or Reference.phone (call sheets)",
+    "recipient_role": "interviewer, recruiter or hr (Interviewer.contact_role)",
+    "greeting": "the greeting line: the one earlier messages to this person used, else the "
+                "tone's (formal: Dear and the full name; warm: Dear and the given name; "
+                "brief: Hi and the given name)",
+    "closing": "the one closing line, from the tone (Kind regards, Warm regards, Best)",
+    "recall_topic": "the point worth recalling as a topic, to follow 'our conversation "
+                    "about' (third person turned to 'you')",
+    "recall_remark": "the point worth recalling as a clause, to follow 'hearing that'",
+    "strength": "the forgotten strength, to follow 'I did not get to mention'",
+    "feedback_passed": "true when the date they promised news by has passed",
+    "pitch_sentence": "Profile.pitch as a first-person sentence ('I am a data analyst ...')",
+    "request": "what their request asked for, to follow 'asking for' (from its note)",
+    "speaks_to": "Reference.speaks_to, what the reference can speak to",
     "recipient_title": "Interviewer.title",
     "recipient_email": "Interviewer.email or Reference.email",
     "recipient_company": "the recipient's organisation (the company, for interviewers)",
@@ -150,7 +179,7 @@ FIELDS: dict[str, str] = {
     "my_name": "Profile.name",
     "my_email": "Profile.email",
     "my_phone": "Profile.phone",
-    "signature": "Profile.signature",
+    "signature": "Profile.signature: your name and contact lines (never a closing)",
     "pitch": "Profile.pitch, why you fit",
 }
 
@@ -265,6 +294,34 @@ def _refuse_none(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=16)
+def _cached_environment(dirs: tuple[Path, ...]) -> _Sandbox:
+    """One environment per folder list: Jinja2 then compiles each template once and
+    recompiles it when its file changes (``auto_reload``), so a draft takes milliseconds."""
+    return _environment(dirs)
+
+
+_CHECKED: dict[tuple[str, str], bool] = {}
+
+
+def _check_internals_once(env: _Sandbox, name: str) -> None:
+    """:func:`_check_internals`, remembered until any template file in the folders changes
+    (an included template is checked again too)."""
+    files = []
+    for folder in env.loader.searchpath:
+        try:
+            files += [(str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                      for p in Path(folder).glob("*.j2")]
+        except OSError:
+            continue
+    key = (name, tuple(sorted(files)))
+    if key not in _CHECKED:
+        _check_internals(env, name)
+        if len(_CHECKED) > 256:
+            _CHECKED.clear()
+        _CHECKED[key] = True
+
+
 def _check_internals(env: _Sandbox, name: str) -> None:
     """Refuse, before rendering, any template that names an attribute starting with ``_``."""
     source, filename, _ = env.loader.get_source(env, name)
@@ -298,18 +355,19 @@ def render_template(
     Fields whose value is ``None`` are left undefined. The output is tidied: trailing
     spaces go, runs of blank lines become one, and it ends with one newline.
 
-    >>> render_template("_greeting.j2", {"tone": "warm", "recipient_first_name": "Ann"})
-    'Dear Ann,\\n'
-    >>> render_template("_greeting.j2", {"tone": "warm"})
+    >>> render_template("_letterhead.j2", {"my_name": "Ann Lee", "today": "1 May 2026",
+    ...                                    "recipient_name": "Jo Park"})
+    'Ann Lee\\n\\n1 May 2026\\n\\nJo Park\\n'
+    >>> render_template("_letterhead.j2", {"my_name": "Ann Lee"})
     Traceback (most recent call last):
     ...
-    afterview_analysis.drafting.MissingFieldError: template _greeting.j2 needs \
-'recipient_first_name', which is missing (the first word of the recipient's name): fill \
-it in, or edit the template to test it with `{% if recipient_first_name is defined %}`
+    afterview_analysis.drafting.MissingFieldError: template _letterhead.j2 needs 'today', \
+which is missing (the date the draft is written, in your zone): fill it in, or edit the \
+template to test it with `{% if today is defined %}`
     """
-    env = _environment(template_dirs(template_dir))
+    env = _cached_environment(tuple(template_dirs(template_dir)))
     try:
-        _check_internals(env, name)
+        _check_internals_once(env, name)
         template = env.get_template(name)
         chunks, size = [], 0
         for chunk in template.generate({k: v for k, v in fields.items() if v is not None}):
@@ -372,12 +430,14 @@ def _long_date(moment: datetime | date, zone: ZoneInfo) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def _day_words(day: date, today: date) -> str:
+    """"Monday 8 December", with the year only when it is not this year's."""
+    text = f"{day:%A} {day.day} {day:%B}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
 def _first_name(name: str) -> str:
-    parts = name.split()
-    titles = {"dr", "dr.", "prof", "prof.", "mr", "mr.", "ms", "ms.", "mrs", "mrs."}
-    if len(parts) > 1 and parts[0].lower() in titles:
-        return name  # "Dr. Ruth Adeyemi": do not guess a first name
-    return parts[0] if parts else name
+    return wording.first_name(name)
 
 
 def _pick(people: Sequence[Any], to: str | None, what: str) -> Any | None:
@@ -392,6 +452,84 @@ def _pick(people: Sequence[Any], to: str | None, what: str) -> Any | None:
         names = ", ".join(p.name for p in partial)
         raise DraftError(f"{to!r} matches several {what}s ({names}); give the full name")
     return partial[0] if partial else None
+
+
+def contacts_for(journal: Any, interview_id: str, kind: str | MessageKind,
+                 event_id: str | None = None) -> list[Any]:
+    """The people a message of ``kind`` may go to, the right one first.
+
+    A thank-you goes to each interviewer (recruiters and HR only when no interviewer was
+    logged); a follow-up to the recruiter or HR contact, else the first interviewer; an
+    information reply to whoever sent the request, else as a follow-up. A heads-up goes
+    to the references given for this interview, then the other references.
+    """
+    kind = message_kind(kind)
+    if kind == MessageKind.REFERENCE_HEADS_UP:
+        refs = journal.find(Reference)
+        given = [h.reference_id for h in journal.find(HeadsUp, interview_id=interview_id)]
+        return sorted(refs, key=lambda r: (r.id not in given, given.index(r.id)
+                                           if r.id in given else 0))
+    people = journal.find(Interviewer, interview_id=interview_id)
+    interviewers = [p for p in people if p.contact_role == ContactRole.INTERVIEWER]
+    office = [p for p in people if p.contact_role != ContactRole.INTERVIEWER]
+    if kind == MessageKind.THANK_YOU:
+        return interviewers + office if interviewers else office
+    first: list[Any] = []
+    if kind == MessageKind.INFO_REPLY:
+        try:
+            event = _request(journal, journal.get(Interview, interview_id), event_id)
+        except (DraftError, AfterviewError):
+            event = None
+        if event is not None and event.contact_id:
+            first = [p for p in people if p.id == event.contact_id]
+    rest = [p for p in office + interviewers if p not in first]
+    return first + rest
+
+
+def earlier_greetings(journal: Any, name: str, exclude: str | None = None) -> list[str]:
+    """Greeting lines of the messages already written to ``name`` (oldest first)."""
+    wanted = " ".join(name.casefold().split())
+    found = []
+    for m in sorted(journal.find(Message), key=lambda m: m.created_at):
+        if m.id == exclude or " ".join(m.recipient.casefold().split()) != wanted:
+            continue
+        line = greeting_line(m.body)
+        if line:
+            found.append(line)
+    return found
+
+
+def _signature_lines(profile: Profile) -> str:
+    """The profile's signature without any closing line, starting with the name."""
+    lines = [line.rstrip() for line in (profile.signature or "").strip().splitlines()]
+    while lines and lines[0].strip().casefold() in {c.casefold() for c in CLOSINGS}:
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines or profile.name.casefold() not in lines[0].casefold():
+        lines.insert(0, profile.name)
+    return "\n".join(lines)
+
+
+def _strengths(journal: Any, interview: Interview, skills: Sequence[str] | None) -> list[str]:
+    rubric = {s.name.casefold(): s for s in journal.find(Skill)}
+    if skills is None:
+        skills = strongest_skills(journal.find(SkillScore, interview_id=interview.id))
+        chosen_by_user = False
+    else:
+        chosen_by_user = True
+    phrases = []
+    for name in skills:
+        skill = rubric.get(name.strip().casefold())
+        if skill is not None:
+            phrase = wording.skill_phrase(skill.name, skill.description)
+        elif chosen_by_user:
+            phrase = wording.tidy(name)  # the user's own words for it
+        else:
+            phrase = None
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases[:2]
 
 
 def _fields(
@@ -413,51 +551,63 @@ def _fields(
         raise DraftError("Profile.name is empty: add your name to the profile (letters are "
                          "signed with it)")
     zone = ZoneInfo(profile.timezone)
-    if skills is None:
-        skills = strongest_skills(journal.find(SkillScore, interview_id=interview.id))
+    today = now.astimezone(zone).date()
+    recall = wording.recall_phrase(interview.recall_point)
     f: dict[str, Any] = {
         "kind": str(kind), "tone": tone, "form": form, "variant": 1,
         "today": _long_date(now, zone),
         "company": interview.company, "role": interview.role, "stage": str(interview.stage),
-        "interview_date": _long_date(interview.starts_at, zone),
-        "feedback_by": _long_date(interview.feedback_by, zone) if interview.feedback_by
+        "interview_date": _day_words(interview.starts_at.astimezone(zone).date(), today),
+        "feedback_by": _day_words(interview.feedback_by, today) if interview.feedback_by
         else None,
-        "process_length": interview.process_length,
+        "feedback_passed": bool(interview.feedback_by and interview.feedback_by < today),
+        "process_length": wording.tidy(interview.process_length) or None,
         "recall_point": interview.recall_point,
+        "recall_topic": recall[1] if recall and recall[0] == "topic" else None,
+        "recall_remark": recall[1] if recall and recall[0] == "remark" else None,
         "forgotten_strength": interview.forgotten_strength,
-        "skills": list(skills),
+        "strength": wording.strength_phrase(interview.forgotten_strength),
+        "skills": _strengths(journal, interview, skills),
         "my_name": profile.name, "my_email": profile.email, "my_phone": profile.phone,
-        "signature": profile.signature, "pitch": profile.pitch,
+        "signature": _signature_lines(profile), "pitch": profile.pitch,
+        "pitch_sentence": wording.pitch_sentence(profile.pitch),
+        "closing": _closing(tone, form),
     }
     msg: dict[str, Any] = {}
+    people = contacts_for(journal, interview.id, kind, event_id)
     if kind == MessageKind.REFERENCE_HEADS_UP:
-        refs = journal.find(Reference)
-        who = _pick(refs, to, "reference")
+        who = _pick(people, to, "reference")
         if who is None and to is None:
-            raise DraftError("no reference in the journal: add one, or pass --to NAME (to=...)")
+            raise DraftError("no reference saved yet: add one under \u201cReferences\u201d "
+                             "in 1-after-the-interview (or pass --to NAME)")
         name = who.name if who else to.strip()
         f.update(recipient_name=name, recipient_first_name=_first_name(name),
                  reference_relationship=who.relationship if who else None,
-                 recipient_email=who.email if who else None)
+                 recipient_email=who.email if who else None,
+                 recipient_phone=who.phone if who else None,
+                 speaks_to=wording.tidy(who.speaks_to) or None if who else None)
         if interview.feedback_by:
             f["call_window"] = f"before {f['feedback_by']}"
-        elif interview.process_length:
-            f["call_window"] = f"in the coming weeks (the process is {interview.process_length})"
         else:
             f["call_window"] = "in the coming weeks"
     else:
-        people = journal.find(Interviewer, interview_id=interview.id)
-        who = _pick(people, to, "interviewer")
+        who = _pick(people, to, "contact")
         if who is None and to is None:
             raise DraftError(
-                f"interview {interview.id} has no interviewer recorded: add one on the "
-                "interview form, or pass --to NAME (to=...)"
+                f"no one at {interview.company} is saved for this interview yet: add the "
+                "interviewers (and the recruiter) on the interview form in "
+                "1-after-the-interview (or pass --to NAME)"
             )
         name = who.name if who else to.strip()
+        role = who.contact_role if who else ContactRole.INTERVIEWER
         f.update(recipient_name=name, recipient_first_name=_first_name(name),
                  recipient_title=who.title if who else None,
                  recipient_email=who.email if who else None,
+                 recipient_phone=who.phone if who else None,
+                 recipient_role=str(role),
                  recipient_company=interview.company)
+    earlier = earlier_greetings(journal, name)
+    f["greeting"] = earlier[0] if earlier else wording.greeting(tone, name)
     msg.update(recipient=f["recipient_name"], recipient_email=f.get("recipient_email"))
 
     if kind == MessageKind.FOLLOW_UP:
@@ -470,9 +620,19 @@ def _fields(
         f["variant"] = variant
     if kind == MessageKind.INFO_REPLY:
         event = _request(journal, interview, event_id)
-        f.update(request_date=_long_date(event.at, zone), request_note=event.note)
+        f.update(request_date=_day_words(event.at.astimezone(zone).date(), today),
+                 request_note=event.note, request=wording.request_phrase(event.note))
         msg["reply_to_event_id"] = event.id
     return f, msg
+
+
+def _closing(tone: str, form: str) -> str:
+    """The one closing line a draft ends with, by tone (a letter is a little more formal)."""
+    if tone == "formal":
+        return "Yours sincerely," if form == "letter" else "Kind regards,"
+    if tone == "warm":
+        return "With warm regards," if form == "letter" else "Warm regards,"
+    return "Best,"
 
 
 def _request(journal: Any, interview: Interview, event_id: str | None) -> EmployerEvent:
@@ -548,35 +708,55 @@ def draft_message(
         raise DraftError(f"tone must be one of: {', '.join(TONES)}; not {tone!r}")
     if form not in FORMS:
         raise DraftError(f"form must be one of: {', '.join(FORMS)}; not {form!r}")
+    if form == "call" and kind not in CALL_KINDS:
+        raise DraftError("a call sheet is for a follow-up or for answering a request for "
+                         "information; write this one as an email or a letter")
     now = (now or utc_now()).astimezone(UTC)
     interview = journal.get(Interview, interview_id)
     fields, msg = _fields(journal, interview, kind, to=to, tone=tone, form=form,
                           skills=skills, variant=variant, event_id=event_id, now=now)
-    text = render_template(f"{kind.value}.j2", fields, template_dir)
+    name = "call_sheet.j2" if form == "call" else f"{kind.value}.j2"
+    text = render_template(name, fields, template_dir)
     subject, body = _split_subject(text)
     return Message(
         interview_id=interview.id, kind=kind, subject=subject, body=body,
-        channel=Channel.LETTER if form == "letter" else Channel.EMAIL,
+        channel={"letter": Channel.LETTER, "call": Channel.PHONE}.get(form, Channel.EMAIL),
         created_at=now, **msg,
     )
 
 
 def draft_all(journal: Any, interview_id: str, kind: str | MessageKind,
               **options: Any) -> list[Message]:
-    """One draft per interviewer (thank-you) or per reference (heads-up); otherwise one.
+    """One draft per interviewer (thank-you) or per reference given for the interview
+    (heads-up; every reference when none was given); otherwise one, to the right person
+    (:func:`contacts_for`).
 
     Takes the same options as :func:`draft_message` except ``to``.
     """
     kind = _kind(kind)
+    people = contacts_for(journal, interview_id, kind)
     if kind == MessageKind.THANK_YOU:
-        names = [p.name for p in journal.find(Interviewer, interview_id=interview_id)]
+        names = [p.name for p in people
+                 if p.contact_role == ContactRole.INTERVIEWER] or [p.name for p in people]
     elif kind == MessageKind.REFERENCE_HEADS_UP:
-        names = [r.name for r in journal.find(Reference)]
+        given = {h.reference_id for h in journal.find(HeadsUp, interview_id=interview_id)}
+        names = [r.name for r in people if r.id in given] or [r.name for r in people]
     else:
         names = []
     if not names:
         return [draft_message(journal, interview_id, kind, **options)]
     return [draft_message(journal, interview_id, kind, to=name, **options) for name in names]
+
+
+def check_message(journal: Any, message: Message) -> list[Hint]:
+    """The draft checker's hints for ``message`` (see :mod:`afterview_analysis.draft_checker`),
+    with the greetings of earlier messages to the same person and the rubric's labels."""
+    return check_text(
+        message.body,
+        earlier_greetings=earlier_greetings(journal, message.recipient, exclude=message.id),
+        rubric=journal.skills(),
+        letter=message.channel != Channel.PHONE,
+    )
 
 
 def save_draft(journal: Any, message: Message) -> str:

@@ -67,12 +67,14 @@ class ExchangeError(AfterviewError):
 
 
 def journal_dict(journal: Journal) -> dict[str, Any]:
-    """The whole journal as plain JSON-ready data (see the module docstring)."""
-    return {
-        "format": FORMAT_NAME,
-        "schema_version": SCHEMA_VERSION,
-        "tables": {table: journal.rows(table) for table in TABLES},
-    }
+    """The whole journal as plain JSON-ready data (see the module docstring).
+
+    Every table is read in one read transaction: the document is one moment of the
+    journal, whatever other notebooks or commands write meanwhile.
+    """
+    with journal.snapshot():
+        tables = {table: journal.rows(table) for table in TABLES}
+    return {"format": FORMAT_NAME, "schema_version": SCHEMA_VERSION, "tables": tables}
 
 
 def export_json(journal: Journal) -> str:
@@ -193,26 +195,26 @@ def export_to(
     """
     from afterview_analysis.anonymize import anonymize
     from afterview_analysis.journal import workbook_root
+    from afterview_analysis.outputs import check_target, write_atomic
     from afterview_analysis.spreadsheets import export_csv, export_xlsx
 
     if keep_notes and not anonymized:
         raise ExchangeError("--keep-notes only applies with --anonymize")
+    if fmt not in ("json", "csv", "xlsx"):
+        raise ExchangeError(f"unknown format {fmt!r} (json, csv or xlsx)")
+    if out is None and fmt != "json":
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kind = "anonymized" if anonymized else "journal"
+        suffix = ".zip" if fmt == "csv" else ".xlsx"
+        out = workbook_root() / "exports" / f"{kind}-{stamp}{suffix}"
+    if out is not None:
+        check_target(out, journal=journal.path)  # before any work
     doc = anonymize(journal, keep_notes=keep_notes) if anonymized else journal_dict(journal)
     if fmt == "json":
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         if out is None:
             return None, text
-        path = Path(out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path, None
-    if fmt not in ("csv", "xlsx"):
-        raise ExchangeError(f"unknown format {fmt!r} (json, csv or xlsx)")
-    if out is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kind = "anonymized" if anonymized else "journal"
-        suffix = ".zip" if fmt == "csv" else ".xlsx"
-        out = workbook_root() / "exports" / f"{kind}-{stamp}{suffix}"
+        return write_atomic(out, text.encode("utf-8"), journal=journal.path), None
     if fmt == "csv":
-        return export_csv(doc, out), None
-    return export_xlsx(doc, out), None
+        return export_csv(doc, out, journal=journal.path), None
+    return export_xlsx(doc, out, journal=journal.path), None

@@ -25,12 +25,17 @@ pandas is imported only by :meth:`Journal.frames`, so the CLI's quick commands s
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import os
 import queue
+import secrets
+import shutil
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,6 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "InterviewLog",
     "Journal",
+    "JournalDamagedError",
     "JournalError",
     "default_path",
     "workbook_root",
@@ -73,6 +79,15 @@ BUSY_TIMEOUT_MS = 30_000
 
 class JournalError(AfterviewError):
     """The journal refused an operation (unknown id, newer schema, not empty, ...)."""
+
+
+class JournalDamagedError(JournalError):
+    """The journal file is corrupt: SQLite cannot read it."""
+
+
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
 
 
 def workbook_root() -> Path:
@@ -131,42 +146,81 @@ class Journal:
     ``Journal()`` opens the default journal, creating it (and its folder) if needed;
     ``Journal(path, create=False)`` refuses a missing file. ``":memory:"`` gives a
     throw-away journal for tests and examples.
+
+    Only afterview journals are opened: another program's SQLite file, a journal from a
+    newer afterview, or an empty file (unless ``init=True``, as ``afterview init`` does) is
+    refused with :class:`JournalError` before anything is written to it. A file or folder
+    this process cannot write to opens read-only (``read_only`` is then True): reading
+    works, and a write fails with a sentence saying so.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = True,
+        init: bool = False,
+    ):
         self.path = Path(path) if path is not None else default_path()
+        self.read_only = False
+        self._init = init
         memory = str(self.path) == ":memory:"
-        if not memory:
-            if not self.path.exists() and not create:
-                raise JournalError(f"no journal at {self.path} (run `afterview init` first)")
-            if self.path.is_dir():
-                raise JournalError(f"{self.path} is a folder, not a journal file")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Widget callbacks may run on ipykernel's comm thread, not the thread that opened
+        # the journal: allow that, and let one thread at a time use the connection.
+        self._lock = threading.RLock()
         try:
-            # Widget callbacks may run on ipykernel's comm thread, not the thread that opened
-            # the journal: allow that, and let one thread at a time use the connection.
-            self._lock = threading.RLock()
-            self.conn = sqlite3.connect(
-                str(self.path),
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,
-            )
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self._refuse_unknown()  # before WAL mode, which would rewrite the file header
-            if not memory:
+            if memory:
+                self.conn = _connect(":memory:")
+                _migrate_connection(self.conn, 0)
+                return
+            self._prepare_file(create=create, init=init)
+            _inspect(self.path, fresh_ok=init)  # a look that writes nothing: refuse early
+            self.read_only = not _writable(self.path)
+            self.conn = _connect(self.path, read_only=self.read_only)
+            self._refuse_unknown()  # the same verdict on the connection that will be used
+            if not self.read_only:
                 self._use_wal()
             self.conn.execute("PRAGMA synchronous = FULL")
             self._migrate()
-        except JournalError:
-            self.conn.close()
-            raise
-        except sqlite3.DatabaseError as exc:
+        except BaseException as exc:
             if hasattr(self, "conn"):
                 self.conn.close()
-            raise JournalError(f"{self.path} is not a readable afterview journal: {exc}") from None
+            if isinstance(exc, sqlite3.Error):
+                kind = JournalDamagedError if _is_damage(exc) else JournalError
+                raise kind(describe_sqlite_error(exc, self.path)) from None
+            if isinstance(exc, OSError):
+                raise JournalError(_os_sentence(exc, self.path)) from None
+            raise
+
+    def _prepare_file(self, *, create: bool, init: bool) -> None:
+        """Make sure a journal file is there: refuse a folder or a missing file (unless
+        ``create``), and make a new journal (or, with ``init``, fill an empty file) whole,
+        in a temporary file renamed into place."""
+        path = self.path
+        if path.is_dir():
+            raise JournalError(f"{path} is a folder, not a journal file")
+        if path.exists() and not path.is_file():
+            raise JournalError(f"{path} is not a regular file (a device or pipe?)")
+        if path.exists():
+            if path.stat().st_size == 0:
+                if not init:
+                    raise JournalError(
+                        f"{path} is an empty file, not a journal; it was left untouched "
+                        "(`afterview init --journal PATH` makes it one)"
+                    )
+                _create_file(path, replace_empty=True)
+            else:
+                with path.open("rb") as f:
+                    if f.read(16) != b"SQLite format 3\x00":
+                        raise JournalError(
+                            f"{path} is not an afterview journal (not even an SQLite "
+                            "file); it was left untouched"
+                        )
+            return
+        if not create:
+            raise JournalError(f"no journal at {path} (run `afterview init` first)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_file(path)
 
     # ---- lifecycle
 
@@ -198,32 +252,48 @@ class Journal:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise JournalError(describe_sqlite_error(exc, self.path)) from None
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                    raise JournalError(describe_sqlite_error(exc, self.path)) from None
                 raise
-            else:
+            try:
                 self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise JournalError(describe_sqlite_error(exc, self.path)) from None
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every read inside sees the journal at one moment, however
+        other connections write meanwhile (WAL keeps that moment for us). Nested use joins
+        the outer transaction."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")  # it only read: nothing to keep
 
     # ---- schema
 
     def _refuse_unknown(self) -> None:
         """Refuse a newer journal or someone else's SQLite file, without writing to it."""
-        # One statement, one snapshot: read apart, another process creating the journal at
-        # the same moment could commit in between (version 0 read, then its tables seen).
-        found, tables = self.conn.execute(
-            "SELECT (SELECT user_version FROM pragma_user_version), "
-            "(SELECT count(*) FROM sqlite_master WHERE type = 'table')"
-        ).fetchone()
-        if found > schema.SCHEMA_VERSION:
-            raise JournalError(
-                f"{self.path} was written by a newer afterview (schema version {found}; "
-                f"this one knows up to {schema.SCHEMA_VERSION}); it was left untouched"
-            )
-        if found == 0 and tables > 0:
-            raise JournalError(f"{self.path} is an SQLite file but not an afterview journal")
+        problem = _verdict(self.conn, self.path, fresh_ok=self._init)
+        if problem:
+            raise JournalError(problem)
 
     def _use_wal(self) -> None:
         """Switch to WAL mode. SQLite answers "database is locked" at once, without its busy
@@ -240,36 +310,43 @@ class Journal:
                 time.sleep(0.005)
 
     def _migrate(self) -> None:
-        self._refuse_unknown()
         found = self.version
         if found == schema.SCHEMA_VERSION:
             return
-        if found > 0 and str(self.path) != ":memory:":
-            self.backup(self.path.with_name(f"{self.path.stem}.v{found}-backup{self.path.suffix}"))
-        for version in range(found + 1, schema.SCHEMA_VERSION + 1):
-            with self.transaction() as conn:
-                if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
-                    continue  # another process migrated while we waited for the lock
-                for statement in schema.MIGRATIONS[version - 1]:
-                    conn.execute(statement)
-                if version == 1:
-                    for position, name in enumerate(DEFAULT_SKILLS):
-                        slug = name.replace(" ", "-")
-                        self._insert(Skill(id=slug, name=name, position=position))
-                conn.execute(f"PRAGMA user_version = {version}")
+        if self.read_only:
+            raise JournalError(
+                f"{self.path} is from an earlier afterview and must be upgraded, but it is "
+                "read-only; make the file and its folder writable once, then try again"
+            )
+        self.backup(self.path.with_name(f"{self.path.stem}.v{found}-backup{self.path.suffix}"))
+        _migrate_connection(self.conn, found, lock=self._lock)
 
     def backup(self, target: str | os.PathLike[str]) -> Path:
-        """Copy the whole journal, consistently, to ``target`` (SQLite's online backup)."""
+        """Copy the whole journal, consistently, to ``target`` (SQLite's online backup).
+
+        An existing file is never overwritten (the copy gets a time stamp in its name); the
+        copy is made in a temporary file and renamed into place, so a full disk leaves no
+        half-written backup."""
         target = Path(target)
         if target.exists():
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             target = target.with_name(f"{target.stem}-{stamp}{target.suffix}")
-        dest = sqlite3.connect(str(target))
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
         try:
-            self.conn.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
-        finally:
-            dest.close()
+            dest = sqlite3.connect(str(tmp))
+            try:
+                with self._lock:
+                    self.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                dest.close()
+            os.replace(tmp, target)
+        except (sqlite3.Error, OSError) as exc:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+            why = (describe_sqlite_error(exc, target) if isinstance(exc, sqlite3.Error)
+                   else _os_sentence(exc, target))
+            raise JournalError(f"cannot back up the journal: {why}") from None
         return target
 
     # ---- generic record operations
@@ -513,14 +590,19 @@ class Journal:
 
     @_serialised
     def check(self) -> list[str]:
-        """SQLite's integrity and foreign-key checks; an empty list means all is well."""
-        problems = [
-            row[0]
-            for row in self.conn.execute("PRAGMA integrity_check")
-            if row[0] != "ok"
-        ]
-        for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table} row {rowid} points to a missing {parent} row")
+        """SQLite's integrity and foreign-key checks; an empty list means all is well.
+
+        A file too damaged to check gives one problem saying so, not an exception."""
+        try:
+            problems = [
+                row[0]
+                for row in self.conn.execute("PRAGMA integrity_check")
+                if row[0] != "ok"
+            ]
+            for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
+                problems.append(f"{table} row {rowid} points to a missing {parent} row")
+        except sqlite3.DatabaseError as exc:
+            return [describe_sqlite_error(exc, self.path)]
         return problems
 
     @_serialised
@@ -559,6 +641,222 @@ class Journal:
         ``interviews`` also gets ``ends_at``.
         """
         return {table: self.frame(table) for table in TABLES}
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _connect(path: str | Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with afterview's settings; ``read_only`` opens without ever writing
+    (for a file or folder the user cannot write to, and for a first look at a file)."""
+    target: str = str(path)
+    uri = False
+    if read_only and target != ":memory:":
+        path = Path(path).absolute()
+        target = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+        wal = path.with_name(path.name + "-wal")
+        if not os.access(path.parent, os.W_OK) and not wal.exists():
+            # SQLite cannot make the -shm file it would need; nobody can be writing (a
+            # writer would need a -wal here), so the file reads as it is.
+            target += "&immutable=1"
+        uri = True
+    conn = sqlite3.connect(
+        target,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+        uri=uri,
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _writable(path: Path) -> bool:
+    """Can this process change the journal (the file, and its folder for the -wal file)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _migrate_connection(conn: sqlite3.Connection, found: int, lock: Any = None) -> None:
+    """Run the migrations after version ``found``, each in its own transaction."""
+    with lock or contextlib.nullcontext():
+        for version in range(found + 1, schema.SCHEMA_VERSION + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                    conn.execute("ROLLBACK")
+                    continue  # another process migrated while we waited for the lock
+                for statement in schema.MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                if version == 1:
+                    for position, name in enumerate(DEFAULT_SKILLS):
+                        row = Skill(id=name.replace(" ", "-"), name=name,
+                                    position=position).to_row()
+                        conn.execute(
+                            f"INSERT INTO skills ({', '.join(row)}) "
+                            f"VALUES ({', '.join('?' * len(row))})",
+                            tuple(row.values()),
+                        )
+                conn.execute(f"PRAGMA user_version = {version}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+
+def _create_file(path: Path, *, replace_empty: bool = False) -> None:
+    """A new journal at ``path``, made whole in a temporary file beside it and then put in
+    place in one step, so nobody ever sees a half-made journal (or an empty file: an empty
+    file is someone else's, see :func:`_verdict`). If another process puts its journal
+    there first, that one is kept."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.creating")
+    try:
+        conn = _connect(tmp)
+        try:
+            _migrate_connection(conn, 0)
+        finally:
+            conn.close()
+        if replace_empty:
+            if path.stat().st_size == 0:
+                os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)  # fails if the file appeared meanwhile: keep that one
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Each table's column names: how an afterview journal is recognised before the
+    application id marked it."""
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {
+        name: tuple(r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (name,)))
+        for name in names
+    }
+
+
+def _expected_shape(version: int) -> dict[str, tuple[str, ...]]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in schema.MIGRATIONS[:version]:
+            for statement in step:
+                conn.execute(statement)
+        return _shape(conn)
+    finally:
+        conn.close()
+
+
+def _verdict(conn: sqlite3.Connection, path: Path, *, fresh_ok: bool) -> str | None:
+    """None if this is an afterview journal this code may open, else why not (a sentence).
+
+    Reads only. A journal carries :data:`schema.APPLICATION_ID`; one from before that mark
+    (versions below :data:`schema.MARKED_SINCE`) must have exactly the tables and columns
+    its version had. An SQLite file with no tables at all becomes a journal only with
+    ``fresh_ok`` (``afterview init``)."""
+    app_id, version, objects = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    untouched = "it was left untouched"
+    if app_id == schema.APPLICATION_ID:
+        if version > schema.SCHEMA_VERSION:
+            return (f"{path} was written by a newer afterview (schema version {version}; "
+                    f"this one knows up to {schema.SCHEMA_VERSION}); {untouched}")
+        return None
+    if app_id != 0:
+        return (f"{path} is another program's SQLite file (application id {app_id}), "
+                f"not an afterview journal; {untouched}")
+    if version == 0 and objects == 0:
+        if fresh_ok:
+            return None
+        return (f"{path} is an empty SQLite file, not a journal; {untouched} "
+                "(`afterview init --journal PATH` makes it one)")
+    if 0 < version < schema.MARKED_SINCE and _shape(conn) == _expected_shape(version):
+        return None
+    return f"{path} is an SQLite file but not an afterview journal; {untouched}"
+
+
+def _inspect(path: Path, *, fresh_ok: bool) -> None:
+    """Look at ``path`` through a read-only connection and refuse it (JournalError) if it is
+    not an afterview journal this code may open: nothing is written to a refused file, and
+    the -wal and -shm files SQLite makes for a look are removed again."""
+    companions = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    existed = [p.exists() for p in companions]
+    try:
+        conn = _connect(path, read_only=True)
+        try:
+            problem = _verdict(conn, path, fresh_ok=fresh_ok)
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as exc:
+        # A crash left a hot rollback journal (or a WAL index) that only a writer can
+        # recover, as any SQLite program opening the file would: look again as one.
+        if "readonly" not in str(exc) or not _writable(path):
+            raise
+        conn = _connect(path)
+        try:
+            problem = _verdict(conn, path, fresh_ok=fresh_ok)
+        finally:
+            conn.close()
+    if problem:
+        for companion, was_there in zip(companions, existed, strict=True):
+            if not was_there:
+                with contextlib.suppress(OSError):
+                    companion.unlink()
+        raise JournalError(problem)
+
+
+def _os_sentence(exc: OSError, path: Path) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk holding {path} is full; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"no permission to write beside {path} (a read-only folder?)"
+    return f"cannot use {path}: {(exc.strerror or str(exc)).lower()}"
+
+
+def _nearly_full(path: str | os.PathLike[str]) -> bool:
+    try:
+        return shutil.disk_usage(Path(path).absolute().parent).free < 4 * 1024 * 1024
+    except OSError:
+        return False
+
+
+def describe_sqlite_error(exc: BaseException, path: str | os.PathLike[str]) -> str:
+    """One sentence for an SQLite failure: what happened to which file, and what to do.
+
+    >>> print(describe_sqlite_error(sqlite3.OperationalError("database or disk is full"), "j"))
+    the disk holding j is full: nothing was written; free some space and try again
+    """
+    text = str(exc).lower()
+    if "disk i/o" in text and _nearly_full(path):  # how a full tmpfs often shows
+        text = "database or disk is full"
+    if "full" in text:
+        return (f"the disk holding {path} is full: nothing was written; free some space "
+                "and try again")
+    if "locked" in text or "busy" in text:
+        return (f"{path} is locked by another program (a long write, or a tool holding it "
+                "open): nothing was written; close that program and try again")
+    if "readonly" in text or "read-only" in text:
+        return (f"{path} is read-only (the file or its folder): it can be read but not "
+                "changed; nothing was written")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (f"{path} is damaged (SQLite: {exc}); nothing was written: restore your "
+                "latest backup (afterview import) or the journal.v*-backup file beside it")
+    if "unable to open" in text:
+        return f"cannot open {path}: check that its folder exists and can be read"
+    if "disk i/o" in text:
+        return f"reading or writing {path} failed (a disk error): nothing was written"
+    return f"{path}: SQLite failed ({exc}); nothing was written"
 
 
 def _typed(df: pd.DataFrame, kind: type[Record], skills: list[str]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from afterview_analysis.records import CLOSINGS, RECORD_TYPES
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["APPLICATION_ID", "MARKED_SINCE", "MIGRATIONS", "SCHEMA_VERSION", "TABLES"]
 
 #: ``PRAGMA application_id`` of every afterview journal: "Aftv" in ASCII.
 APPLICATION_ID = 0x41667476
@@ -141,6 +141,8 @@ _V3 = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
+#: The schema version that added :data:`APPLICATION_ID`: every journal at it or later has it.
+MARKED_SINCE = 3
 
 
 def _strip_closing(closing: str) -> str:

@@ -34,6 +34,7 @@ from afterview_analysis.exchange import (
     journal_dict,
 )
 from afterview_analysis.journal import Journal
+from afterview_analysis.outputs import check_target, write_atomic, write_folder
 from afterview_analysis.records import RECORD_TYPES
 from afterview_analysis.schema import SCHEMA_VERSION
 
@@ -98,13 +99,16 @@ def _document(source: Journal | dict[str, Any]) -> dict[str, Any]:
     return journal_dict(source) if isinstance(source, Journal) else source
 
 
-def export_csv(source: Journal | dict[str, Any], target: str | Path) -> Path:
+def export_csv(
+    source: Journal | dict[str, Any], target: str | Path, *, journal: Path | None = None
+) -> Path:
     """Write one CSV file per table: into a ``.zip`` archive, or else into a folder.
 
     Files are ``<table>.csv`` (UTF-8 with a byte-order mark, so Excel reads accents right;
     Excel's CSV dialect) plus ``afterview.json`` naming the format and schema version.
     ``source`` is a journal or a document as :func:`journal_dict` or :func:`anonymize`
-    return. Returns the path written.
+    return. Written all or nothing (:mod:`afterview_analysis.outputs`), never over
+    ``journal`` (default: ``source``'s file) or any SQLite file. Returns the path written.
 
     >>> import tempfile
     >>> from afterview_analysis.journal import Journal
@@ -114,24 +118,22 @@ def export_csv(source: Journal | dict[str, Any], target: str | Path) -> Path:
     ['afterview.json', 'employer_events.csv', 'heads_ups.csv']
     """
     doc = _document(source)
-    target = Path(target)
+    journal = journal or (source.path if isinstance(source, Journal) else None)
+    target = check_target(target, journal=journal)
     files = {f"{table}.csv": _csv_text(table, rows) for table, rows in doc["tables"].items()}
     manifest = {"format": "afterview-csv", "schema_version": doc["schema_version"]}
     files[CSV_MANIFEST] = json.dumps(manifest, indent=2) + "\n"
+    encoded = {
+        name: text.encode("utf-8-sig" if name.endswith(".csv") else "utf-8")
+        for name, text in files.items()
+    }
     if target.suffix.lower() == ".zip":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, text in files.items():
-                encoding = "utf-8-sig" if name.endswith(".csv") else "utf-8"
-                archive.writestr(name, text.encode(encoding))
-        tmp.replace(target)
-    else:
-        target.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            encoding = "utf-8-sig" if name.endswith(".csv") else "utf-8"
-            (target / name).write_text(text, encoding=encoding, newline="")
-    return target
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in encoded.items():
+                archive.writestr(name, data)
+        return write_atomic(target, buffer.getvalue(), journal=journal)
+    return write_folder(target, encoded, journal=journal)
 
 
 def _csv_text(table: str, rows: list[dict[str, Any]]) -> str:
@@ -144,7 +146,9 @@ def _csv_text(table: str, rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def export_xlsx(source: Journal | dict[str, Any], target: str | Path) -> Path:
+def export_xlsx(
+    source: Journal | dict[str, Any], target: str | Path, *, journal: Path | None = None
+) -> Path:
     """Write one worksheet per table to an ``.xlsx`` workbook (openpyxl); returns its path.
 
     Text is neutralised as for CSV, so no cell is ever a formula; times stay ISO-8601 text.
@@ -153,7 +157,8 @@ def export_xlsx(source: Journal | dict[str, Any], target: str | Path) -> Path:
     from openpyxl.styles import Font
 
     doc = _document(source)
-    target = Path(target)
+    journal = journal or (source.path if isinstance(source, Journal) else None)
+    target = check_target(target, journal=journal)
     book = Workbook()
     book.remove(book.active)
     for table, rows in doc["tables"].items():
@@ -172,11 +177,9 @@ def export_xlsx(source: Journal | dict[str, Any], target: str | Path) -> Path:
     meta = book.create_sheet("afterview")
     meta.append(["format", "afterview-xlsx"])
     meta.append(["schema_version", doc["schema_version"]])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    book.save(tmp)
-    tmp.replace(target)
-    return target
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_atomic(target, buffer.getvalue(), journal=journal)
 
 
 def _typed_cells(table: str, row: dict[str, Any]) -> dict[str, Any]:

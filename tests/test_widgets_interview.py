@@ -49,7 +49,7 @@ def fill_new(view, *, company="Acme", n_questions=3):
     f["notes"].value = "Panel of two.\nFriendly."
     f["process_length"].value = "three rounds over four weeks"
     f["feedback_by"].value = date(2026, 3, 10)
-    f["keep_in_touch"].value = True
+    f["keep_in_touch"].value = "yes"
     f["recall_point"].value = "their move to a semantic layer"
     f["forgotten_strength"].value = "mentoring juniors"
     f["predicted_chance"].value = "60"
@@ -212,7 +212,7 @@ def test_editing_loads_and_round_trips_every_field(journal):
         "Acme", "Data analyst", "technical", "in_person")
     assert (f["start_date"].value, f["start_time"].value) == (date(2026, 3, 2), "09:30")
     assert f["duration_minutes"].value == "45" and f["predicted_chance"].value == "60"
-    assert f["feedback_by"].value == date(2026, 3, 10) and f["keep_in_touch"].value is True
+    assert f["feedback_by"].value == date(2026, 3, 10) and f["keep_in_touch"].value == "yes"
     assert f["notes"].value == "Panel of two.\nFriendly."
     assert f["forgotten_strength"].value == "mentoring juniors"
     assert [r.fields["name"].value for r in view.interviewer_rows] == [
@@ -287,10 +287,15 @@ def test_steps_show_due_times_from_the_rules(journal):
     view = InterviewFormView(journal, now=lambda: NOW)
     fill_new(view)
     # ends 10:15 Berlin on 2 March; thank-you due 48 h later; assessment at 23:59 that day
-    assert "due 2026-03-04 10:15" in view.step_labels[Step.THANK_YOU].value
-    assert "<b>overdue</b> · due 2026-03-02 23:59" in view.step_labels[
+    assert "<b>due</b> by Wed 4 Mar 2026 10:15" in view.step_labels[Step.THANK_YOU].value
+    assert "<b>overdue</b> since Mon 2 Mar 2026 23:59" in view.step_labels[
         Step.ASSESS_PERFORMANCE].value
-    assert "2026-03-17 23:59" in view.step_labels[Step.FOLLOW_UP].value
+    assert "Tue 17 Mar 2026 23:59" in view.step_labels[Step.FOLLOW_UP].value
+    # each row says "due" once: not "— due · due 2026-03-04"
+    for label in view.step_labels.values():
+        assert label.value.count("due") - label.value.count("overdue") <= 1, label.value
+    # the review step links the profiles to review (none yet: where to add them)
+    assert "Your profile" in view.step_labels[Step.REVIEW_PROFILES].value
     view.fields["start_time"].value = "nonsense"
     assert "once the date and time are valid" in view.step_labels[Step.THANK_YOU].value
 
@@ -408,7 +413,9 @@ def test_a_hostile_skill_name_is_shown_as_text(journal):
 
 def test_empty_journal_and_css_hooks(journal):
     view = InterviewFormView(journal, now=lambda: NOW)
-    assert view.picker.options == (("➕ New interview", ""),)
+    assert view.picker.options == (("+ New interview", ""),)
+    # plain ASCII: the heavy plus sign showed as a missing glyph in the browser
+    assert all(label.isascii() for label, _ in view.picker.options)
     assert view.zone == "Europe/Berlin"
     expected = {
         "av-interview-picker", "av-new", "av-company", "av-role", "av-start-date",
@@ -441,3 +448,32 @@ def test_picking_another_interview_never_throws_away_unsaved_typing(journal):
     assert journal.get(Interview, first).role == "Changed role"
     view.new_button.click()  # nothing pending now: opens a blank form at once
     assert view.fields["company"].value == ""
+
+
+def test_keep_in_touch_reads_not_discussed_on_a_new_form(tmp_path):
+    """A blank answer shows as the words "not discussed", never as an empty box."""
+    with Journal(tmp_path / "j.sqlite") as j:
+        form = InterviewFormView(j)
+        assert form.fields["keep_in_touch"].value == "not discussed"
+        assert form.fields["keep_in_touch"].label == "not discussed"
+        assert form.read_state().keep_in_touch is None
+        form.fields["keep_in_touch"].value = "no"
+        assert form.read_state().keep_in_touch is False
+
+
+def test_a_failed_save_puts_the_cursor_in_the_highest_bad_field(journal):
+    """The summary sits at Save, far below: the form focuses (so the browser scrolls to)
+    the first problem from the top, and the summary names it."""
+    view = InterviewFormView(journal, now=lambda: NOW)
+    fill_new(view)
+    view.question_rows[1].fields["score"].value = "9"
+    view.save_button.click()
+    assert view.focused == "questions.1.score"
+    view.fields["job_url"].value = "not a link"  # higher up than the questions
+    view.save_button.click()
+    assert view.focused == "job_url"
+    assert "The first: Job ad URL" in view.status.value
+    view.fields["start_time"].value = "25:99"  # higher still: the start's time field
+    view.save_button.click()
+    assert view.focused == "starts_at"
+    assert journal.find(Interview) == []

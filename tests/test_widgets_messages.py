@@ -178,6 +178,36 @@ def test_hostile_names_never_reach_html_unescaped(journal, tmp_path):
     assert all("<img" not in value for value in html_values(view))
 
 
+def test_exports_go_beside_the_journal_in_use_and_day_deadlines_ring_at_the_chosen_hour(
+        tmp_path, demo_file):
+    """Without an export folder given, .eml and .ics land in exports/ beside the journal;
+    the .ics's day deadlines ring at the hour picked next to the button."""
+    import shutil
+
+    import icalendar
+
+    from afterview_analysis.journal import Journal
+
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    shutil.copyfile(demo_file, folder / "journal.sqlite")
+    with Journal(folder / "journal.sqlite") as j:
+        view = MessagesView(j, now=lambda: datetime(2026, 11, 12, 9, 0, tzinfo=UTC))
+        assert view.ics_button.layout.width == "auto"  # the label is never cut off
+        view.day_alarm.value = "07:30"
+        ics = view.export_ics()
+        eml = view.export_eml()
+        zone = j.profile().timezone
+    assert ics.parent == folder / "exports" and eml.parent == folder / "exports"
+    from zoneinfo import ZoneInfo
+
+    rings = [c.subcomponents[0]["TRIGGER"].dt
+             for c in icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")]
+    absolute = {r.astimezone(ZoneInfo(zone)).strftime("%H:%M") for r in rings
+                if hasattr(r, "hour")}
+    assert absolute == {"07:30"}
+
+
 def test_the_form_opens_pre_filled_for_an_agenda_row(journal, tmp_path):
     """Today's *Draft* button: interview, kind and recipient chosen, a draft shown."""
     iid = log_interview(journal)

@@ -37,7 +37,7 @@ def test_every_section_is_shown_for_the_demo(view):
     for box in (view.responses, view.calibration, view.funnel):
         images = [w for w in walk(box) if isinstance(w, ipw.Image)]
         assert images and all(bytes(i.value).startswith(PNG) for i in images)
-    assert "overdue" in view.agenda.value or "due" in view.agenda.value
+    assert not hasattr(view, "agenda")  # the agenda moved to Today
     assert "brier" in view.calibration.children[0].value
     assert "conversion" in view.funnel.children[0].value
 
@@ -120,7 +120,7 @@ def test_an_interview_logged_in_the_form_shows_up(tmp_path):
     form.save_button.click()
 
     view = ReflectView(j, now=lambda: now, demo_path=tmp_path / "demo.sqlite")
-    assert "&lt;img src=x" in view.agenda.value
+    assert "&lt;img src=x" in view.focus.value  # its questions are the ones to practise
     assert bytes(view.trend_image.value).startswith(PNG)
     assert "communication" in view.trend_table.value
     html = [w.value for w in walk(view.widget) if isinstance(w, ipw.HTML)]

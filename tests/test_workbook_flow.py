@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Question
-from afterview_analysis.widgets import InterviewFormView, MessagesView, ReflectView
+from afterview_analysis.widgets import InterviewFormView, MessagesView, ReflectView, TodayView
 from afterview_analysis.widgets.profile import ProfileFormView
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -40,7 +40,10 @@ def test_log_reflect_and_draft_from_an_empty_journal(tmp_path):
         assert [q.score for q in j.find(Question, order_by="position")] == [4, 2, 3]
 
         reflect = ReflectView(j, now=lambda: NOW, demo_path=tmp_path / "demo.sqlite")
-        assert "Acme Analytics" in reflect.agenda.value  # its thank-you is due
+        today = TodayView(j, now=lambda: NOW)
+        assert "Acme Analytics" in today.pipeline_html.value  # its thank-you is due
+        assert any(r.item.company == "Acme Analytics" and r.item.step == "thank_you"
+                   for r in today.rows.values())
         assert bytes(reflect.trend_image.value).startswith(PNG)
         assert not (tmp_path / "demo.sqlite").exists()  # the user's data, not the demo
 

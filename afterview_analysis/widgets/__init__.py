@@ -7,6 +7,11 @@
 * :class:`ReflectView` (state :class:`ReflectState`) — agenda, focus next, skill trends
   with skill and date pickers, weak areas, response times, calibration, funnel; an empty
   journal offers the demo in a separate journal.
+* :class:`TodayView` (state :class:`TodayState`) — the first screen: the pipeline of
+  interviews by where they stand, the agenda with *Done* and *Draft* per row, a quick
+  "log an interview", the welcome and the demo button on an empty journal.
+* :func:`open_journal`, :func:`page` — the journal every notebook shows (yours, or the
+  demo once a page loaded it) and the links between the notebooks.
 * :class:`MessagesView` (state :class:`MessageFormState`) — draft, edit, save, export
   ``.eml``, ``mailto:``, mark sent; the agenda as ``.ics``.
 
@@ -31,6 +36,10 @@ _WHERE = {
     "MessageFormState": "messages",
     "ReflectView": "reflect",
     "ReflectState": "reflect",
+    "TodayView": "today",
+    "TodayState": "today",
+    "open_journal": "workbook",
+    "page": "workbook",
 }
 
 __all__ = sorted(_WHERE)

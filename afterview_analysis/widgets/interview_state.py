@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from afterview_analysis.journal import InterviewLog
 from afterview_analysis.records import (
     Category,
+    ContactRole,
     EmployerEvent,
     EventKind,
     Format,
@@ -89,6 +90,8 @@ FIELD_LABELS: dict[str, str] = {
     "email": "Email",
     "phone": "Phone",
     "profile_url": "Profile URL",
+    "contact_role": "Role",
+    "contact_id": "From",
     "text": "Question",
     "category": "Category",
     "answer": "Answer",
@@ -178,19 +181,23 @@ class InterviewerRow:
     email: str = ""
     phone: str = ""
     profile_url: str = ""
+    #: interviewer, recruiter or hr (who gets which message)
+    contact_role: str = ContactRole.INTERVIEWER.value
     id: str = field(default_factory=new_id)
 
     def values(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("name", "title", "email", "phone", "profile_url")}
+        names = ("name", "title", "email", "phone", "profile_url", "contact_role")
+        return {k: getattr(self, k) for k in names}
 
     def is_blank(self) -> bool:
-        return not any(v.strip() for v in self.values().values())
+        return not any(v.strip() for k, v in self.values().items() if k != "contact_role")
 
     @classmethod
     def from_record(cls, r: Interviewer) -> InterviewerRow:
         return cls(
             id=r.id, name=r.name, title=_text(r.title), email=_text(r.email),
             phone=_text(r.phone), profile_url=_text(r.profile_url),
+            contact_role=r.contact_role.value,
         )
 
 

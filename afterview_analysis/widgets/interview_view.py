@@ -28,6 +28,7 @@ from afterview_analysis.journal import Journal, JournalError
 from afterview_analysis.records import (
     AfterviewError,
     Category,
+    ContactRole,
     EmployerEvent,
     EventKind,
     Format,
@@ -40,7 +41,14 @@ from afterview_analysis.records import (
     Step,
     utc_now,
 )
-from afterview_analysis.widgets._common import css, error_html, esc, labelled, ok_html
+from afterview_analysis.widgets._common import (
+    css,
+    error_html,
+    esc,
+    labelled,
+    ok_html,
+    profile_links_html,
+)
 from afterview_analysis.widgets.interview_state import (
     FIELD_LABELS,
     KEEP_IN_TOUCH,
@@ -54,11 +62,20 @@ from afterview_analysis.widgets.interview_state import (
     probe_interview,
 )
 
-__all__ = ["EmployerEventsView", "InterviewFormView", "interview_choices"]
+__all__ = ["CONTACT_ROLE_LABELS", "EmployerEventsView", "InterviewFormView",
+           "interview_choices"]
+
+#: How the form names each contact role (what each person at the employer is).
+CONTACT_ROLE_LABELS = {"interviewer": ContactRole.INTERVIEWER.value,
+                       "recruiter": ContactRole.RECRUITER.value,
+                       "HR": ContactRole.HR.value}
 
 _WIDE = ipw.Layout(width="98%")
 _STYLE = {"description_width": "160px"}
+# fields side by side stay top-aligned when an error line appears under one of them
+_TOP = {"align_items": "flex-start"}
 NEW = ""  # the picker's value for "a new interview"
+_KEEP_WORD = {v: k for k, v in KEEP_IN_TOUCH.items()}  # True -> "yes", None -> "not discussed"
 
 
 def _slug(name: str) -> str:
@@ -75,11 +92,22 @@ def interview_choices(journal: Journal, zone: str) -> list[tuple[str, str]]:
 
     tz = ZoneInfo(zone)
     items = sorted(journal.find(Interview), key=lambda iv: iv.starts_at, reverse=True)
-    options = [("➕ New interview", NEW)]
+    options = [("+ New interview", NEW)]
     for iv in items:
         when = iv.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         options.append((f"{when} · {iv.company} · {iv.role} ({iv.stage.value})", iv.id))
     return options
+
+
+def _when(item: Any, tz: Any) -> str:
+    """A checklist item's status and time in words: "<b>due</b> by Wed 2 Dec 10:00"."""
+    due = item.due_at.astimezone(tz)
+    if item.status == "done" and item.done_at is not None:
+        moment = f"{item.done_at.astimezone(tz):%a %-d %b %H:%M}"
+        late = " (late)" if item.late else ""
+        return f"<b>done</b> {moment}{late}"
+    words = {"due": "by", "overdue": "since", "missed": "was due"}
+    return f"<b>{esc(item.status)}</b> {words.get(item.status, '')} {due:%a %-d %b %Y %H:%M}"
 
 
 def _error_slot(key_class: str) -> ipw.HTML:
@@ -130,8 +158,12 @@ class InterviewerRowView(_RowView):
                 ("profile_url", "Profile", "https://linkedin.com/in/..."),
             )
         ]
+        cells.append(self._field("contact_role", ipw.Dropdown(
+            description="Is", options=list(CONTACT_ROLE_LABELS.items()), style=short,
+            layout=ipw.Layout(width="200px")), "iv"))
         self.widget = css(ipw.HBox([*cells, self.remove_button],
-                                 layout=ipw.Layout(flex_flow="row wrap")), "av-interviewer-row")
+                                 layout=ipw.Layout(flex_flow="row wrap", **_TOP)),
+                          "av-interviewer-row")
 
 
 class QuestionRowView(_RowView):
@@ -158,7 +190,8 @@ class QuestionRowView(_RowView):
         next_time = self._field("next_time", ipw.Textarea(description="Say next time",
                                                         style=_STYLE, layout=_WIDE), "q")
         self.widget = css(
-            ipw.VBox([text, ipw.HBox([category, score, minutes, self.remove_button]), answer,
+            ipw.VBox([text, ipw.HBox([category, score, minutes, self.remove_button],
+                                   layout=ipw.Layout(**_TOP)), answer,
                     next_time],
                    layout=ipw.Layout(border="1px solid #ddd", padding="4px", margin="4px 0")),
             "av-question-row",
@@ -196,6 +229,7 @@ class InterviewFormView:
         self._loading = False
         self._shown: InterviewFormState | None = None  # what was last loaded or saved
         self._pending_pick: str | None = None
+        self.focused: str | None = None  # the field a failed save put the cursor in
         self._build()
         self.events = EmployerEventsView(self)
         self.widget = css(ipw.VBox([*self._sections(), self.events.widget]), "av-interview-form")
@@ -249,14 +283,14 @@ class InterviewFormView:
             text("company", "required"),
             text("role", "required"),
             ipw.HBox([choice("stage", [x.value for x in Stage]),
-                    choice("format", [x.value for x in Format])]),
+                    choice("format", [x.value for x in Format])], layout=ipw.Layout(**_TOP)),
             ipw.HBox([
                 self._field("start_date", ipw.DatePicker(description="Date", style=s)),
                 self._field("start_time", ipw.Text(description="Time (HH:MM)",
                                                  placeholder="09:30", style=s)),
                 self._field("duration_minutes", ipw.Text(description="Length (minutes)",
                                                        style=s)),
-            ]),
+            ], layout=ipw.Layout(**_TOP)),
             self.zone_note,
             text("location", "office address or video link"),
             text("job_url", "https://..."),
@@ -270,7 +304,7 @@ class InterviewFormView:
         self.next_steps_box = ipw.VBox([
             text("process_length", "e.g. three rounds over four weeks"),
             self._field("feedback_by", ipw.DatePicker(description="Feedback by", style=s)),
-            choice("keep_in_touch", list(KEEP_IN_TOUCH.items())),
+            choice("keep_in_touch", list(KEEP_IN_TOUCH)),
         ])
         self.add_interviewer_button = css(ipw.Button(description="Add interviewer",
                                                    icon="user-plus"), "av-add-interviewer")
@@ -298,18 +332,19 @@ class InterviewFormView:
             text("predicted_chance", "0-100"),
             ipw.HBox([choice("outcome", [x.value for x in Outcome]),
                     self._field("outcome_on", ipw.DatePicker(description="Outcome date",
-                                                           style=s))]),
+                                                           style=s))], layout=ipw.Layout(**_TOP)),
         ])
         self.step_buttons: dict[Step, ipw.Button] = {}
         self.step_labels: dict[Step, ipw.HTML] = {}
         step_rows = []
         for step in Step:
-            button = css(ipw.Button(description="Done", layout=ipw.Layout(width="110px")),
+            button = css(ipw.Button(description="Done", layout=ipw.Layout(
+                width="110px", min_width="110px", flex="0 0 auto")),
                          "av-step-done", f"av-step-done-{_cls(step.value)}")
             button.on_click(lambda _b, step=step: self._toggle_step(step))
             label = css(ipw.HTML(""), "av-step-label", f"av-step-{_cls(step.value)}")
             self.step_buttons[step], self.step_labels[step] = button, label
-            step_rows.append(ipw.HBox([button, label]))
+            step_rows.append(ipw.HBox([button, label], layout=ipw.Layout(align_items="center")))
         self.steps_status = css(ipw.HTML(""), "av-steps-status")
         self.requests = css(ipw.HTML(""), "av-info-requests")
         self.steps_box = css(ipw.VBox([*step_rows, self.requests, self.steps_status]),
@@ -376,6 +411,8 @@ class InterviewFormView:
         st = self.state
         for name, widget in self.fields.items():
             setattr(st, name, widget.value)
+        # the dropdown holds words: None would show as an empty box, not "not discussed"
+        st.keep_in_touch = KEEP_IN_TOUCH.get(self.fields["keep_in_touch"].value)
         for row in (*self.interviewer_rows, *self.question_rows):
             row.read()
         st.skill_scores = {
@@ -389,7 +426,10 @@ class InterviewFormView:
         self._loading = True
         try:
             for name, widget in self.fields.items():
-                widget.value = getattr(st, name)
+                if name == "keep_in_touch":
+                    widget.value = _KEEP_WORD[st.keep_in_touch]
+                else:
+                    widget.value = getattr(st, name)
             for name, control in self.skill_controls.items():
                 control.value = st.skill_scores.get(name) or 0
             self.interviewer_rows = [InterviewerRowView(r, self._remove_row)
@@ -422,6 +462,34 @@ class InterviewFormView:
         for key, slot in slots.items():
             slot.value = error_html(errors.get(key))
         self._unplaced = unplaced
+
+    def _field_widgets(self) -> dict[str, ipw.Widget]:
+        """Every error key and its input, in the order they stand on the form."""
+        out: dict[str, ipw.Widget] = {}
+        for name, widget in self.fields.items():
+            if name == "start_date":
+                out["starts_at"] = self.fields["start_time"]  # the date and time share a slot
+            out[name] = widget
+            if name == "keep_in_touch":  # the rows come between next steps and reflection
+                for i, row in enumerate(self.interviewer_rows):
+                    out.update({f"interviewers.{i}.{k}": w for k, w in row.fields.items()})
+                for i, row in enumerate(self.question_rows):
+                    out.update({f"questions.{i}.{k}": w for k, w in row.fields.items()})
+                out.update({f"skills.{k}": c for k, c in self.skill_controls.items()})
+        return out
+
+    def first_problem(self, errors: dict[str, str]) -> str | None:
+        """The error key that stands highest on the form."""
+        order = list(self._field_widgets())
+        placed = [k for k in errors if k in order]
+        return min(placed, key=order.index) if placed else next(iter(errors), None)
+
+    def focus_field(self, key: str) -> None:
+        """Put the cursor in the field of ``key``: the browser scrolls it into view."""
+        widget = self._field_widgets().get(key)
+        if widget is not None and hasattr(widget, "focus"):
+            widget.focus()
+        self.focused = key
 
     # ---- the playbook checklist
 
@@ -464,18 +532,17 @@ class InterviewFormView:
             elif item is None:
                 text = "<span style='color:#555'>not needed: the employer answered</span>"
             else:
-                due = item.due_at.astimezone(tz)
-                text = (f"<span style='color:{colours[item.status]}'><b>{esc(item.status)}"
-                        f"</b> · due {due:%Y-%m-%d %H:%M}</span> · "
-                        f"<small>{esc(item.reason)}</small>")
+                text = (f"<span style='color:{colours[item.status]}'>{_when(item, tz)}</span>"
+                        f" · <small>{esc(item.reason)}</small>")
+                if step == Step.REVIEW_PROFILES:
+                    text += f" · {profile_links_html(self.profile)}"
             self.step_labels[step].value = f"{esc(STEP_LABELS[step])} — {text}"
             self.step_buttons[step].description = "Undo" if marked else "Done"
             self.step_buttons[step].icon = "undo" if marked else "check"
         extra = [i for i in items if i.step not in {s.value for s in Step}]
         self.requests.value = "".join(
-            f"<div>Answer their request — <span style='color:{colours[i.status]}'><b>"
-            f"{esc(i.status)}</b> · due {i.due_at.astimezone(tz):%Y-%m-%d %H:%M}</span> · "
-            f"<small>{esc(i.reason)}</small></div>"
+            f"<div>Answer their request — <span style='color:{colours[i.status]}'>"
+            f"{_when(i, tz)}</span> · <small>{esc(i.reason)}</small></div>"
             for i in extra
         )
 
@@ -552,10 +619,14 @@ class InterviewFormView:
             self.show_errors(exc.errors)
             n = len(exc.errors)
             extra = "".join(f"<br>{error_html(m)}" for m in self._unplaced)
+            first = self.first_problem(exc.errors)
+            said = f" The first: {exc.errors[first]}." if first else ""
             self.status.value = error_html(
                 f"Not saved: {n} problem{'s' if n != 1 else ''} — see the messages "
-                "next to the fields. Nothing was written; your text is kept."
+                f"next to the fields.{said} Nothing was written; your text is kept."
             ) + extra
+            if first:
+                self.focus_field(first)
             return False
         try:
             self.journal.save_interview(

@@ -21,13 +21,13 @@ import base64
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as ipw
 
-from afterview_analysis.journal import Journal, workbook_root
+from afterview_analysis.journal import Journal
 from afterview_analysis.records import (
     AfterviewError,
     Interviewer,
@@ -39,6 +39,7 @@ from afterview_analysis.records import (
 from afterview_analysis.widgets._common import css, error_html, esc, labelled, ok_html
 from afterview_analysis.widgets.interview_state import FormError, build_record
 from afterview_analysis.widgets.interview_view import interview_choices
+from afterview_analysis.widgets.workbook import exports_dir
 
 __all__ = ["KIND_LABELS", "MessageFormState", "MessagesView", "export_path"]
 
@@ -133,7 +134,8 @@ class MessagesView:
         self.journal = journal
         self.now = now
         self.zone = journal.profile().timezone
-        self.export_dir = Path(export_dir) if export_dir else workbook_root() / "exports"
+        # exports/ beside the journal in use (the demo's exports stay beside the demo)
+        self.export_dir = Path(export_dir) if export_dir else exports_dir(journal)
         self.state = MessageFormState()
         s = {"description_width": "110px"}
         wide = ipw.Layout(width="98%")
@@ -168,8 +170,13 @@ class MessagesView:
                               "av-msg-eml")
         self.sent_button = css(ipw.Button(description="Mark sent", icon="paper-plane"),
                                "av-msg-sent")
-        self.ics_button = css(ipw.Button(description="Export agenda .ics", icon="calendar"),
-                              "av-ics")
+        self.ics_button = css(ipw.Button(description="Export agenda .ics", icon="calendar",
+                                         layout=ipw.Layout(width="auto")), "av-ics")
+        self.day_alarm = css(ipw.Dropdown(
+            description="Day deadlines ring at", value="09:00",
+            options=[f"{h:02d}:{m:02d}" for h in range(5, 23) for m in (0, 30)],
+            style={"description_width": "160px"}, layout=ipw.Layout(width="260px")),
+            "av-day-alarm")
         self.mailto = css(ipw.HTML(""), "av-msg-mailto")
         self.download = css(ipw.HTML(""), "av-msg-download")
         self.status = css(ipw.HTML(""), "av-msg-status")
@@ -190,7 +197,11 @@ class MessagesView:
               for n in ("recipient_email", "subject", "body")),
             ipw.HBox([self.save_button, self.eml_button, self.sent_button]),
             self.mailto, self.status, self.download,
-            ipw.HTML("<h3>Your agenda in your calendar</h3>"), self.ics_button,
+            ipw.HTML("<h3>Your agenda in your calendar</h3>"),
+            ipw.HTML("<small>Steps due by the end of a day (assess your performance, follow "
+                     "up) ring at the hour you pick, in your time zone; the others an hour "
+                     "before they are due.</small>"),
+            ipw.HBox([self.day_alarm, self.ics_button]),
         ]), "av-messages")
         self._busy = False
         if not choices:
@@ -439,7 +450,9 @@ class MessagesView:
 
         now = self.now()
         items = agenda(self.journal, now)
-        data = agenda_ics(items, now=now)
+        hour, minute = (int(x) for x in self.day_alarm.value.split(":"))
+        data = agenda_ics(items, now=now, day_alarm_at=time(hour, minute),
+                          zone=self.journal.profile().timezone)
         path = export_path(self.export_dir, "afterview-agenda", ".ics")
         path.write_bytes(data)
         n = sum(item.is_open for item in items)

@@ -1,9 +1,9 @@
-"""Reflect: the agenda, what to practise next, and the pictures across all interviews.
+"""Reflect: what to practise next, and the pictures across all interviews.
 
 :class:`ReflectState` holds the choices (skills or question categories, which areas, the
 date range) and :func:`select_history` applies them to a score history; the numbers come
-from :mod:`afterview_analysis.analytics`, the pictures from :mod:`afterview_analysis.plots`,
-the agenda from :mod:`afterview_analysis.rules`. :class:`ReflectView` only arranges them.
+from :mod:`afterview_analysis.analytics`, the pictures from :mod:`afterview_analysis.plots`
+(the agenda is on Today). :class:`ReflectView` only arranges them.
 Tables are rendered with ``DataFrame.to_html(escape=True)``; pictures are PNG ``Image``
 widgets (so a test or a headless run can check them without a browser).
 
@@ -135,13 +135,11 @@ class ReflectView:
         self._build_sections()
 
     def load_demo(self) -> Path:
-        """Open (filling it first if needed) the separate demo journal and show it."""
-        from afterview_analysis.demo import load_demo
+        """Open (filling it first if needed) the separate demo journal and show it, here
+        and on every other page of the workbook (:func:`workbook.show_demo`)."""
+        from afterview_analysis.widgets.workbook import show_demo
 
-        demo = Journal(self.demo_path)
-        if demo.is_empty():
-            load_demo(demo)
-        self.journal = demo
+        self.journal = show_demo(self.journal.path, self.demo_path)
         self.show()
         self.status.value = ok_html(
             f"Showing the demo journal {self.demo_path}; your own journal is untouched.")
@@ -151,12 +149,9 @@ class ReflectView:
 
     def _build_sections(self) -> None:
         from afterview_analysis import analytics
-        from afterview_analysis.rules import agenda, open_items
 
         now = self.now()
         self.frames = frames = self.journal.frames()
-        items = open_items(agenda(self.journal, now), now)
-        self.agenda = css(ipw.HTML(self._agenda_html(items)), "av-agenda")
 
         self.history = analytics.score_history(frames)
         self.weak = analytics.weak_areas(frames)
@@ -229,7 +224,6 @@ class ReflectView:
             return ipw.HTML(f"<h3>{text}</h3>")
 
         self.body.children = [
-            head("Agenda: what is due"), self.agenda,
             head("Focus next: your weakest areas and the questions to practise"), self.focus,
             head("Skill trends"),
             ipw.HBox([self.trend_kind]), ipw.HBox([self.trend_areas,
@@ -259,26 +253,6 @@ class ReflectView:
             return _image(getattr(plots, name)(*args), cls)
         except Exception as exc:  # one broken picture must not hide the rest of the page
             return css(ipw.HTML(error_html(f"picture unavailable: {exc}")), cls)
-
-    def _agenda_html(self, items: list[Any]) -> str:
-        from zoneinfo import ZoneInfo
-
-        if not items:
-            return "<i>Nothing due and nothing done in the last week.</i>"
-        tz = ZoneInfo(self.zone)
-        colours = {"done": "#1a7f37", "due": "#555", "overdue": "#b42318"}
-        rows = "".join(
-            f"<tr><td style='color:{colours.get(i.status, '#555')}'><b>{esc(i.status)}</b></td>"
-            f"<td>{i.due_at.astimezone(tz):%Y-%m-%d %H:%M}</td><td>{esc(i.title)}</td>"
-            f"<td>{esc(i.company)} · {esc(i.role)}</td><td><small>{esc(i.reason)}</small>"
-            "</td></tr>"
-            for i in items
-        )
-        n_over = sum(i.status == "overdue" for i in items)
-        n_due = sum(i.status == "due" for i in items)
-        return (f"<p>{n_over} overdue, {n_due} due</p><table class='av-agenda-table'>"
-                "<tr><th>status</th><th>due</th><th>step</th><th>interview</th><th>why</th>"
-                f"</tr>{rows}</table>")
 
     # ---- trends
 

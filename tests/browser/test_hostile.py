@@ -69,7 +69,7 @@ def _assert_inert(page, what: str) -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "ready"),
-    [("0-", ".av-profile-form"), ("2-", ".av-reflect"), ("3-", ".av-messages")],
+    [("0-", ".av-today"), ("2-", ".av-reflect"), ("3-", ".av-messages")],
 )
 def test_hostile_journal_renders_inert(page, hostile_app, prefix, ready):
     name = notebook(prefix)

@@ -1,4 +1,4 @@
-"""`make app`: Reflect and Messages as a standalone Voila app, checked in a real Chromium.
+"""`make app`: the whole workbook as a standalone Voila app, checked in a real Chromium.
 
 The ``app`` fixture runs the Makefile's own recipe on a free port of 127.0.0.1 with a
 private copy of the demo journal; these tests look only at what a visitor sees.
@@ -20,14 +20,12 @@ def _render(page, app, prefix: str, ready: str):
     return name
 
 
-def test_app_start_page_lists_reflect_and_messages_only(page, app):
+def test_app_start_page_lists_every_notebook(page, app):
+    """The app is the whole workbook: Today, the interview form, Reflect, Messages."""
     page.goto(app.url + "/")
-    reflect, messages = notebook("2-"), notebook("3-")
-    page.get_by_text(reflect).first.wait_for(timeout=60_000)
-    page.get_by_text(messages).first.wait_for()
-    listing = page.locator("body").inner_text()
-    assert notebook("1-") not in listing and notebook("0-") not in listing
-    shoot(page, "voila-0-start-page")
+    for prefix in ("0-", "1-", "2-", "3-"):
+        page.get_by_text(notebook(prefix)).first.wait_for(timeout=60_000)
+    shoot(page, "voila-start-page")
     assert page.dialogs == []
 
 
