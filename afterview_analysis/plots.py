@@ -125,7 +125,7 @@ def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str 
     if h.empty:
         ax.set_title(f"{kind} scores by period")
         return _empty(fig, ax)
-    period = period_start(_naive(h["at"]).to_numpy(dtype="datetime64[us]"), freq)
+    period = period_start(h["at"], freq)
     g = h.assign(period=period).groupby(["area", "period"], sort=False)["score"]
     mean = g.mean().unstack("period").sort_index(axis=1)
     count = g.size().unstack("period").reindex_like(mean)

@@ -26,7 +26,6 @@ import pandas as pd
 
 from afterview_analysis import analytics as an
 from afterview_analysis.analytics._frames import AnalysisError, as_of_timestamp
-from afterview_analysis.analytics._keys import shared
 
 __all__ = ["FORMATS", "Report", "build_report", "render", "render_html", "render_json",
            "render_text"]
@@ -48,43 +47,41 @@ class Report:
 def build_report(
     frames: Mapping[str, pd.DataFrame], as_of: Any = None, window: int = an.WINDOW
 ) -> Report:
-    """Run every analysis on ``frames`` once; nothing is drawn or formatted here."""
+    """Run every analysis on ``frames`` once; nothing is drawn or formatted here.
+
+    Each table is computed once: a summary is made from the table it summarises. The
+    Reflect view and every format of ``afterview report`` read these tables.
+    """
     now = as_of_timestamp(as_of)
     iv = frames.get("interviews")
     starts = (pd.to_datetime(iv["starts_at"], utc=True).dropna()
               if iv is not None and len(iv) else pd.Series(dtype="datetime64[us, UTC]"))
-    # every analysis below joins its rows to their interview: do it once for all
-    with shared():
-        history = an.score_history(frames, "both", window)
-        trends = an.trends_from_history(history, window)
-        weak = an.weak_areas(frames, "both", window, trends=trends)
-        employer = an.employer_response_times(frames, now)
-        own = an.own_response_times(frames, now, employer=employer)
-        points = an.calibration_points(frames)
-        deadlines = an.step_deadlines(frames, now, employer=employer)
-        tables = {
-            "history": history,
-            "trends": trends,
-            "weak_areas": weak,
-            "focus_next": an.focus_next(frames, k=3, by="skill", window=window, weak=weak),
-            "employer_times": employer,
-            "employer_overall": an.employer_response_summary(frames, None, now,
-                                                             times=employer),
-            "employer_by_stage": an.employer_response_summary(frames, "stage", now,
-                                                              times=employer),
-            "employer_by_company": an.employer_response_summary(frames, "company", now,
-                                                                times=employer),
-            "own_times": own,
-            "own_summary": an.own_response_summary(frames, now, times=own),
-            "answer_minutes": an.answer_minutes(frames, "QS"),
-            "calibration": an.calibration(frames, points=points),
-            "reliability": an.reliability_table(frames, points=points),
-            "self_score": an.self_score_vs_outcome(frames, points=points),
-            "funnel": an.funnel(frames),
-            "compliance": an.playbook_compliance(frames, None, now, deadlines=deadlines),
-            "compliance_by_quarter": an.playbook_compliance(frames, "QS", now,
-                                                            deadlines=deadlines),
-        }
+    history = an.score_history(frames, "both", window)
+    trends = an.trends_from_history(history, window)
+    weak = an.rank_areas(trends)
+    employer = an.employer_response_times(frames, now)
+    own = an.own_response_times(frames, now)
+    points = an.calibration_points(frames)
+    deadlines = an.step_deadlines(frames, now)
+    tables = {
+        "history": history,
+        "trends": trends,
+        "weak_areas": weak,
+        "focus_next": an.practice_list(frames, weak, k=3, by="skill"),
+        "employer_times": employer,
+        "employer_overall": an.summarise_employer_times(employer, None),
+        "employer_by_stage": an.summarise_employer_times(employer, "stage"),
+        "employer_by_company": an.summarise_employer_times(employer, "company"),
+        "own_times": own,
+        "own_summary": an.summarise_own_times(own),
+        "answer_minutes": an.answer_minutes(frames, "QS"),
+        "calibration": an.brier_score(points),
+        "reliability": an.reliability_bins(points),
+        "self_score": an.compare_self_scores(points),
+        "funnel": an.funnel(frames),
+        "compliance": an.summarise_compliance(deadlines),
+        "compliance_by_quarter": an.summarise_compliance(deadlines, "QS"),
+    }
     return Report(
         as_of=now, interviews=len(starts) if iv is None else len(iv),
         first=starts.min() if len(starts) else None,
@@ -134,11 +131,10 @@ def _share(on: int, due: int, low: Any, high: Any) -> str:
     return f"{on} of {due} = {on / due:.0%} [{_pct(low)}-{_pct(high)}]"
 
 
-def _sections(r: Report) -> list[tuple[str, list[str]]]:
-    """The report as (heading, lines) in plain text; the HTML form escapes these."""
-    t = r.tables
-    out: list[tuple[str, list[str]]] = []
+Tables = Mapping[str, pd.DataFrame]
 
+
+def _focus_lines(t: Tables) -> list[str]:
     lines: list[str] = []
     focus = t["focus_next"]
     if focus.empty:
@@ -161,8 +157,10 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
         lines.append("Weakest question categories: " + "; ".join(
             f"{row.area} recent {_num(row.recent)} (n = {int(row.n)})"
             for row in cats.itertuples()))
-    out.append(("Focus next (the weakest skills, and questions to practise)", lines))
+    return lines
 
+
+def _trend_lines(t: Tables) -> list[str]:
     lines = [f"Verdicts follow from the 95 % interval of the least-squares slope and need "
              f"n >= {an.MIN_TREND_N} interviews over >= {an.MIN_TREND_SPAN_DAYS} days; "
              f"'flat' means the interval lies within +/-{an.FLAT_MARGIN} points per 30 days."]
@@ -174,8 +172,10 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
             f"{_num(row.recent)}  slope {_num(row.slope_30d, '.2f', True)}/30 d "
             f"{_interval(row.ci_low, row.ci_high, '.2f', True)}  {row.verdict}"
         )
-    out.append(("Skill and question-category trends", lines))
+    return lines
 
+
+def _employer_lines(t: Tables) -> list[str]:
     lines = []
     overall = t["employer_overall"]
     if len(overall):
@@ -195,12 +195,17 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
         lines.append(f"  no answer: {row.company} ({row.stage}, promised {_day(row.feedback_by)})")
     if not lines:
         lines.append("Not enough data: no interview has ended yet.")
-    out.append(("How fast employers answer", lines))
+    return lines
 
+
+_OWN_LABELS = {"thank_you": "Thank-you notes", "info_reply": "Information replies",
+               "follow_up": "Follow-ups"}
+
+
+def _own_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["own_summary"].to_dict("records"):
-        label = {"thank_you": "Thank-you notes", "info_reply": "Information replies",
-                 "follow_up": "Follow-ups"}[row["kind"]]
+        label = _OWN_LABELS[row["kind"]]
         if row["due"] == 0:
             lines.append(f"{label} ({row['target']}): not enough data (n = 0)")
             continue
@@ -213,8 +218,10 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
             text += (f"; too early {row['too_early']}, late {row['late']}, "
                      f"missing {row['missing']}")
         lines.append(text)
-    out.append(("How fast you answer", lines))
+    return lines
 
+
+def _calibration_lines(t: Tables) -> list[str]:
     lines = []
     c = t["calibration"].iloc[0]
     if c["n"] == 0:
@@ -241,8 +248,10 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
         f"difference {_num(s['diff'], '.2f', True)} "
         f"{_interval(s['ci_low'], s['ci_high'], '.2f', True)} (Welch): {s['verdict']}"
     )
-    out.append(("How well your gut feeling predicts the outcome", lines))
+    return lines
 
+
+def _funnel_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["funnel"].itertuples():
         conv = (f"moved on {_share(row.moved_on, row.resolved, row.low, row.high)} of "
@@ -250,10 +259,10 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
         lines.append(f"{row.stage:10} {row.interviews:4} interviews ({row.pending} pending, "
                      f"{row.rejected} rejected, {row.ghosted} ghosted, {row.offer} offers); "
                      f"{conv}")
-    if not lines:
-        lines.append("Not enough data: no interviews yet.")
-    out.append(("Funnel", lines))
+    return lines or ["Not enough data: no interviews yet."]
 
+
+def _compliance_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["compliance"].itertuples():
         step = row.step.replace("_", " ")
@@ -262,8 +271,26 @@ def _sections(r: Report) -> list[tuple[str, list[str]]]:
             continue
         lines.append(f"{step:20} on time {_share(row.on_time, row.due, row.low, row.high)}; "
                      f"late {row.late}, missing {row.missing}")
-    out.append(("Playbook steps done on time", lines))
-    return out
+    return lines
+
+
+#: The report's sections in order: a heading, and the function that writes its lines
+#: (plain text; the HTML form escapes them) from the report's tables. A new analysis is a
+#: function in ``analytics``, a table in :func:`build_report` and an entry here.
+SECTIONS: list[tuple[str, Callable[[Tables], list[str]]]] = [
+    ("Focus next (the weakest skills, and questions to practise)", _focus_lines),
+    ("Skill and question-category trends", _trend_lines),
+    ("How fast employers answer", _employer_lines),
+    ("How fast you answer", _own_lines),
+    ("How well your gut feeling predicts the outcome", _calibration_lines),
+    ("Funnel", _funnel_lines),
+    ("Playbook steps done on time", _compliance_lines),
+]
+
+
+def _sections(r: Report) -> list[tuple[str, list[str]]]:
+    """The report as (heading, lines) in plain text."""
+    return [(heading, lines(r.tables)) for heading, lines in SECTIONS]
 
 
 def render_text(report: Report) -> str:

@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -72,7 +73,10 @@ __all__ = [
     "THANK_YOU_WITHIN",
     "AgendaItem",
     "agenda",
+    "deadline",
+    "deadlines",
     "due_at",
+    "end_of_day",
     "format_agenda",
     "open_items",
     "profile_links",
@@ -170,6 +174,17 @@ def _zone(zone: str | tzinfo | None) -> tzinfo:
     return ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
+def end_of_day(day: date, zone: str | tzinfo | None) -> datetime:
+    """:data:`END_OF_DAY` on the calendar ``day`` in ``zone``, as UTC: what "the same
+    day" and "by that date" mean everywhere (the agenda and the analysis).
+
+    >>> end_of_day(date(2026, 3, 9), "Europe/Berlin").isoformat()
+    '2026-03-09T22:59:00+00:00'
+    """
+    return _end_of_day(day, _zone(zone))
+
+
+@lru_cache(maxsize=8192)  # the analysis asks for the same few hundred days many times
 def _end_of_day(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
 
@@ -193,32 +208,67 @@ def _span(delta: timedelta) -> str:
 
 
 def due_at(interview: Interview, step: Step | str, zone: str | tzinfo | None) -> datetime:
-    """When ``step`` is due for ``interview`` (UTC), by :data:`DEADLINES`.
-
-    "Same day" and "end of the feedback date" are 23:59 in ``zone`` (the user's zone,
-    ``Profile.timezone``): an interview that ends at 23:59 in New York ends at 05:59 the
-    next day in Berlin, and a Berlin user has until 23:59 that next day to assess it.
+    """When ``step`` is due for ``interview`` (UTC): :func:`deadline` of its end and its
+    promised feedback date.
 
     >>> from datetime import datetime, timezone
     >>> iv = Interview(company="A", role="B", duration_minutes=30, feedback_by="2026-03-09",
     ...                starts_at=datetime(2026, 3, 2, 23, 29, tzinfo=timezone.utc))
-    >>> due_at(iv, Step.ASSESS_PERFORMANCE, "UTC").isoformat()
-    '2026-03-02T23:59:00+00:00'
-    >>> due_at(iv, Step.ASSESS_PERFORMANCE, "Europe/Berlin").isoformat()  # ended 00:59 there
-    '2026-03-03T22:59:00+00:00'
     >>> due_at(iv, Step.FOLLOW_UP, "UTC").isoformat()
     '2026-03-16T23:59:00+00:00'
     """
+    return deadline(step, interview.ends_at, interview.feedback_by, zone)
+
+
+def deadline(
+    step: Step | str, ends_at: datetime, feedback_by: date | None, zone: str | tzinfo | None
+) -> datetime:
+    """When ``step`` is due (UTC) for an interview that ended at ``ends_at`` and whose
+    employer promised feedback by ``feedback_by`` (None: not said), by :data:`DEADLINES`.
+    The one definition of every playbook deadline: the agenda (:func:`due_at`) and the
+    analysis (``analytics.step_deadlines``, ``own_response_times``) both call it.
+
+    "Same day" and "end of the feedback date" are 23:59 in ``zone`` (the user's zone,
+    ``Profile.timezone``): an interview that ends at 23:59 in New York ends at 05:59 the
+    next day in Berlin, and a Berlin user has until 23:59 that next day to assess it.
+    Without a promised date the follow-up clock assumes one
+    :data:`FEEDBACK_ASSUMED_AFTER` after the interview's local day.
+
+    >>> from datetime import datetime, timezone
+    >>> end = datetime(2026, 3, 2, 23, 59, tzinfo=timezone.utc)
+    >>> deadline(Step.ASSESS_PERFORMANCE, end, None, "UTC").isoformat()
+    '2026-03-02T23:59:00+00:00'
+    >>> deadline(Step.ASSESS_PERFORMANCE, end, None, "Europe/Berlin").isoformat()
+    '2026-03-03T22:59:00+00:00'
+    >>> deadline(Step.THANK_YOU, end, None, "UTC").isoformat()
+    '2026-03-04T23:59:00+00:00'
+    """
+    return deadlines(ends_at, feedback_by, zone)[Step(step)]
+
+
+def deadlines(
+    ends_at: datetime, feedback_by: date | None, zone: str | tzinfo | None
+) -> dict[Step, datetime]:
+    """:func:`deadline` of every step in :data:`DEADLINES`, in its order (the analysis
+    asks for all of them at once, for every interview).
+
+    >>> from datetime import datetime, timezone
+    >>> end = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+    >>> [f"{d:%d %H:%M}" for d in deadlines(end, date(2026, 3, 9), "UTC").values()]
+    ['02 10:00', '02 23:59', '03 10:00', '03 10:00', '04 10:00', '16 23:59']
+    """
     z = _zone(zone)
-    anchor, offset = DEADLINES[Step(step)]
-    end = interview.ends_at
-    if anchor == "end":
-        return end + offset
-    if anchor == "end_of_day":
-        return _end_of_day(end.astimezone(z).date(), z) + offset
-    promised = interview.feedback_by or (end.astimezone(z).date() + FEEDBACK_ASSUMED_AFTER)
-    # wall-clock days in the user's zone (a DST change does not shift 23:59)
-    return _end_of_day(promised + offset, z)
+    day = ends_at.astimezone(z).date()
+    promised = feedback_by or (day + FEEDBACK_ASSUMED_AFTER)
+    anchors = {"end": ends_at, "end_of_day": _end_of_day(day, z)}
+    out = {}
+    for step, (anchor, offset) in DEADLINES.items():
+        if anchor == "feedback_by":
+            # wall-clock days in the user's zone (a DST change does not shift 23:59)
+            out[step] = _end_of_day(promised + offset, z)
+        else:
+            out[step] = anchors[anchor] + offset
+    return out
 
 
 def profile_links(profile: Profile | None) -> list[tuple[str, str]]:

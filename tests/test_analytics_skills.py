@@ -141,7 +141,7 @@ def test_functions_do_not_mutate_their_input():
     before = _copy(frames)
     score_history(frames)
     skill_trends(frames)
-    focus_next(weak=None, frames=frames, by="both")
+    focus_next(frames=frames, by="both")
     for name, df in frames.items():
         pd.testing.assert_frame_equal(df, before[name])
 

@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from afterview_analysis.records import AfterviewError
 
-__all__ = ["AnalysisError", "as_of_timestamp", "local_date", "table", "user_zone"]
+__all__ = ["AnalysisError", "as_of_timestamp", "interviews", "local_date", "period_start",
+           "rows_of_interviews", "scores", "table", "user_zone", "utc"]
 
 
 class AnalysisError(AfterviewError, ValueError):
@@ -41,53 +41,72 @@ def table(frames: Mapping[str, pd.DataFrame], name: str, columns: Iterable[str])
 
 def utc(series: pd.Series) -> pd.Series:
     """A column as timezone-aware UTC datetimes (naive values are taken as UTC)."""
+    if series.empty:
+        return pd.Series(index=series.index, dtype="datetime64[us, UTC]", name=series.name)
     out = pd.to_datetime(series, errors="coerce")
     if getattr(out.dt, "tz", None) is None:
         out = out.dt.tz_localize("UTC")
-    return out.dt.tz_convert("UTC")
+    return out.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
 
 
-def utc64(series: pd.Series) -> np.ndarray:
-    """A column as numpy ``datetime64[us]`` moments in UTC (NaT where missing)."""
-    return utc(series).to_numpy(dtype="datetime64[us]")
+def scores(series: pd.Series) -> pd.Series:
+    """A score or count column as floats (NaN where missing or not a number)."""
+    return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
-def as_utc(moments: np.ndarray) -> pd.Series:
-    """Naive ``datetime64`` UTC moments (as :func:`utc64` gives) as a UTC column."""
-    return pd.Series(moments, dtype="datetime64[us]").dt.tz_localize("UTC")
+def interviews(frames: Mapping[str, pd.DataFrame], columns: Iterable[str] = ()) -> pd.DataFrame:
+    """``frames["interviews"]`` with ``id`` as text, renamed ``interview_id``, plus
+    ``columns``; ``starts_at`` and ``ends_at`` as UTC (``ends_at`` from
+    ``duration_minutes`` when the frame has no such column). An id given twice is an
+    error: every analysis joins its rows to the interviews on it."""
+    columns = list(columns)
+    computed = [c for c in ("ends_at",) if c in columns]
+    iv = table(frames, "interviews", ["id", *[c for c in columns if c not in computed]])
+    out = iv[[c for c in columns if c not in computed or c in iv]].assign(
+        interview_id=iv["id"].astype("str"))
+    if out["interview_id"].duplicated().any():
+        dup = out.loc[out["interview_id"].duplicated(), "interview_id"].iloc[0]
+        raise AnalysisError(f"frames['interviews'] has the id {dup!r} more than once")
+    if "starts_at" in out:
+        out["starts_at"] = utc(out["starts_at"])
+    if computed and "ends_at" in iv:
+        out["ends_at"] = utc(iv["ends_at"])
+    elif computed and "duration_minutes" in iv:
+        out["ends_at"] = utc(iv["starts_at"]) + pd.to_timedelta(
+            scores(iv["duration_minutes"]), "m")
+    elif computed:
+        raise AnalysisError("frames['interviews'] has no column 'ends_at'")
+    return out[["interview_id", *columns]]
 
 
-def np_moment(moment: pd.Timestamp) -> np.datetime64:
-    """A timestamp as a naive numpy UTC moment, to compare with :func:`utc64` arrays."""
-    return np.datetime64(moment.tz_convert("UTC").tz_localize(None), "us")
+def rows_of_interviews(
+    frames: Mapping[str, pd.DataFrame], name: str, columns: Iterable[str]
+) -> pd.DataFrame:
+    """The rows of ``frames[name]`` whose interview is in ``frames["interviews"]``, with
+    ``interview_id`` as text and ``columns``, in their own order (a journal can hold
+    scores of an interview a caller has filtered out: they are left out everywhere)."""
+    columns = [c for c in columns if c != "interview_id"]
+    df = table(frames, name, ["interview_id", *columns])
+    known = interviews(frames)["interview_id"]
+    out = df[columns].assign(interview_id=df["interview_id"].astype("str"))
+    return out[out["interview_id"].isin(known)][["interview_id", *columns]]
 
 
-def sort_key(moments: pd.Series) -> np.ndarray:
-    """Integers that sort ``moments`` as pandas does (NaT last)."""
-    key = moments.to_numpy(dtype="datetime64[us]").astype(np.int64)
-    return np.where(moments.isna().to_numpy(), np.iinfo(np.int64).max, key)
+_PERIODS = {"MS": "M", "QS": "Q", "YS": "Y"}
 
 
-_PERIOD_MONTHS = {"MS": 1, "QS": 3, "YS": 12}
+def period_start(moments: pd.Series, freq: str) -> pd.Series:
+    """Start (midnight, UTC, naive) of the calendar month, quarter or year ("MS", "QS",
+    "YS") of each moment; NaT stays NaT.
 
-
-def period_start(moments: np.ndarray, freq: str) -> np.ndarray:
-    """Start (midnight) of the calendar month, quarter or year ("MS", "QS", "YS") of each
-    ``datetime64`` moment, as ``datetime64[us]``; NaT stays NaT.
-
-    >>> at = np.array(["2026-05-17T10:00", "2026-12-31T23:59"], dtype="datetime64[us]")
-    >>> [str(d)[:10] for d in period_start(at, "QS")]
+    >>> at = pd.Series(pd.to_datetime(["2026-05-17T10:00", "2026-12-31T23:59"], utc=True))
+    >>> period_start(at, "QS").dt.strftime("%Y-%m-%d").tolist()
     ['2026-04-01', '2026-10-01']
     """
-    if freq not in _PERIOD_MONTHS:
+    if freq not in _PERIODS:
         raise AnalysisError(f"freq = {freq!r}: must be 'MS' (months), 'QS' (quarters) or 'YS'")
-    months = moments.astype("datetime64[M]")
-    step = _PERIOD_MONTHS[freq]
-    if step > 1:  # months since 1970-01, which starts a quarter and a year
-        count = months.astype(np.int64)
-        months = (count - count % step).astype("datetime64[M]")
-        months[np.isnat(moments)] = np.datetime64("NaT")
-    return months.astype("datetime64[us]")
+    naive = utc(moments).dt.tz_localize(None)
+    return naive.dt.to_period(_PERIODS[freq]).dt.start_time.astype("datetime64[us]")
 
 
 def user_zone(frames: Mapping[str, pd.DataFrame]) -> str:
@@ -98,20 +117,6 @@ def user_zone(frames: Mapping[str, pd.DataFrame]) -> str:
         if isinstance(zone, str) and zone:
             return zone
     return "UTC"
-
-
-def end_of_local_day(days: pd.Series, zone: str) -> pd.Series:
-    """rules.END_OF_DAY (23:59) on each calendar date in ``zone``, as UTC (NaT stays NaT)."""
-    d = pd.to_datetime(days, errors="coerce")
-    if getattr(d.dt, "tz", None) is not None:
-        d = d.dt.tz_localize(None)
-    from afterview_analysis.rules import END_OF_DAY
-
-    at = pd.Timedelta(hours=END_OF_DAY.hour, minutes=END_OF_DAY.minute)
-    local = (d.dt.normalize() + at).dt.tz_localize(
-        zone, ambiguous="NaT", nonexistent="shift_forward"
-    )
-    return local.dt.tz_convert("UTC")
 
 
 def as_of_timestamp(as_of: Any = None) -> pd.Timestamp:

@@ -29,7 +29,6 @@ import numpy as np
 
 __all__ = [
     "CONFIDENCE",
-    "grouped_quantiles",
     "linear_trend",
     "median_iqr",
     "t_cdf",
@@ -147,52 +146,18 @@ def linear_trend(x: Any, y: Any, confidence: float = CONFIDENCE) -> dict[str, fl
     keep = ~(np.isnan(xs) | np.isnan(ys))
     xs, ys = xs[keep], ys[keep]
     n = int(xs.size)
-    return trend_from_sums(
-        n,
-        float(xs.sum()),
-        float(ys.sum()),
-        float((xs * xs).sum()),
-        float((xs * ys).sum()),
-        float((ys * ys).sum()),
-        confidence,
-        xs=xs,
-        ys=ys,
-    )
-
-
-def trend_from_sums(
-    n: int,
-    sx: float,
-    sy: float,
-    sxx: float,
-    sxy: float,
-    syy: float,
-    confidence: float = CONFIDENCE,
-    *,
-    xs: np.ndarray | None = None,
-    ys: np.ndarray | None = None,
-) -> dict[str, float]:
-    """:func:`linear_trend` from running sums (so a groupby can compute them in one pass).
-
-    With the raw values given, the centred sums are computed directly (more accurate).
-    """
     nan = math.nan
     out = {"n": n, "slope": nan, "intercept": nan, "stderr": nan, "ci_low": nan, "ci_high": nan}
-    if n < 1:
+    if n < 2:
         return out
-    if xs is not None and ys is not None:
-        xc, yc = xs - xs.mean(), ys - ys.mean()
-        cxx, cxy, cyy = float(xc @ xc), float(xc @ yc), float(yc @ yc)
-    else:
-        cxx = sxx - sx * sx / n
-        cxy = sxy - sx * sy / n
-        cyy = syy - sy * sy / n
-    scale = max(abs(sxx), 1.0)
-    if n < 2 or cxx <= 1e-12 * scale:
+    xc, yc = xs - xs.mean(), ys - ys.mean()
+    # plain sums, not the BLAS dot product: on a busy machine its threads cost more
+    cxx, cxy, cyy = float((xc * xc).sum()), float((xc * yc).sum()), float((yc * yc).sum())
+    if cxx <= 1e-12 * max(float((xs * xs).sum()), 1.0):
         return out
     slope = cxy / cxx
     out["slope"] = slope
-    out["intercept"] = sy / n - slope * sx / n
+    out["intercept"] = float(ys.mean()) - slope * float(xs.mean())
     if n < 3:
         return out
     sse = max(cyy - slope * cxy, 0.0)
@@ -274,46 +239,3 @@ def median_iqr(values: Any) -> dict[str, float]:
         return {"n": 0, "median": math.nan, "q1": math.nan, "q3": math.nan}
     q1, med, q3 = np.quantile(xs, [0.25, 0.5, 0.75])
     return {"n": int(xs.size), "median": float(med), "q1": float(q1), "q3": float(q3)}
-
-
-def grouped_quantiles(
-    group: np.ndarray, values: np.ndarray, n_groups: int, qs: Any = (0.25, 0.5, 0.75)
-) -> tuple[np.ndarray, np.ndarray]:
-    """n and quantiles of ``values`` per group 0..n_groups-1, ignoring NaN, with linear
-    interpolation (numpy's and pandas' default: the quantile q of n sorted values is at
-    position q * (n - 1)). Returns ``(n, quantiles)``, ``quantiles[i, g]`` for ``qs[i]``;
-    NaN for an empty group. One sort for all groups, so it costs about one ``argsort``.
-
-    >>> n, q = grouped_quantiles(np.array([0, 0, 0, 1, 0]), np.array([4., 1., 2., 9., 3.]), 3)
-    >>> n.tolist(), q[1].tolist()
-    ([4, 1, 0], [2.5, 9.0, nan])
-    """
-    values = np.asarray(values, dtype=float)
-    group = np.asarray(group, dtype=np.int64)
-    ok = ~np.isnan(values)
-    g, v = group[ok], values[ok]
-    n = np.bincount(g, minlength=n_groups)
-    out = np.full((len(qs), n_groups), np.nan)
-    if n_groups <= 64:
-        # few groups: gather each group's values (a radix sort on the codes), then
-        # numpy's selection-based quantile per group, with no sort of the values at all
-        v = v[np.argsort(g.astype(np.int16), kind="stable")]
-        ends = np.cumsum(n)
-        for i in np.flatnonzero(n):
-            out[:, i] = np.quantile(v[ends[i] - n[i]:ends[i]], qs)
-        return n, out
-    order = np.argsort(v, kind="stable")
-    g, v = g[order], v[order]
-    # stable by group next: values stay sorted within each group (a radix sort when the
-    # group codes fit in 16 bits)
-    by_group = np.argsort(g.astype(np.int16) if n_groups < 2**15 else g, kind="stable")
-    v = v[by_group]
-    start = np.cumsum(n) - n
-    has = n > 0
-    for i, q in enumerate(qs):
-        at = q * (n[has] - 1)
-        lo = np.floor(at).astype(np.int64)
-        hi = np.minimum(lo + 1, n[has] - 1)
-        low, high = v[start[has] + lo], v[start[has] + hi]
-        out[i, has] = low + (at - lo) * (high - low)
-    return n, out

@@ -1,74 +1,75 @@
-"""When each playbook step first counted as done: shared by own response times and the
-step deadlines, so the two can never disagree on what "sent" means.
+"""The playbook's moments for many interviews at once, from :mod:`afterview_analysis.rules`:
+when each step falls due (:func:`rules.deadline`, the agenda's own function) and when it
+first counted as done (ticked, or the matching message sent, as the agenda counts it).
 
 >>> import pandas as pd
 >>> frames = {"interviews": pd.DataFrame({"id": ["a"]}),
 ...           "messages": pd.DataFrame({"interview_id": ["a"], "kind": ["thank_you"],
 ...                                     "sent_at": [pd.Timestamp("2026-01-02", tz="UTC")]})}
->>> from afterview_analysis.records import Step
->>> done = done_moments(frames, pd.Timestamp("2026-02-01", tz="UTC"))
->>> str(done[list(Step).index(Step.THANK_YOU), 0])[:10]
-'2026-01-02'
+>>> done_moments(frames, pd.Timestamp("2026-02-01", tz="UTC")).to_numpy().tolist()
+[['a', 'thank_you', Timestamp('2026-01-02 00:00:00+0000', tz='UTC')]]
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 
-from afterview_analysis.analytics._frames import np_moment, table, utc64
-from afterview_analysis.analytics._keys import equals, interview_index, kept, positions
-from afterview_analysis.records import Step
-from afterview_analysis.rules import MESSAGE_STEP
+from afterview_analysis import rules
+from afterview_analysis.analytics._frames import rows_of_interviews, utc
+from afterview_analysis.records import MESSAGE_STEP, Step
 
-__all__ = ["done_moments", "step_codes"]
+__all__ = ["done_moments", "due_moments", "end_of_day"]
+
+_STEPS = [s.value for s in Step]
 
 
-def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> np.ndarray:
+def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
     """When each playbook step first counted as done, by ``now``, as the agenda counts it
     (rules.steps_for): ticked on the form, or the matching message sent
-    (rules.MESSAGE_STEP), or a reference's heads-up sent. A (len(Step), interviews) array
-    of naive UTC datetime64, by step (in Step's order) and interview position; NaT where
-    not done. Computed once per report (own response times and deadlines both read it)."""
-    sources = tuple(frames.get(name) for name in _SOURCES)
-    return kept(("done", now, *map(id, sources)), sources,
-                lambda: _done_moments(frames, now))
+    (records.MESSAGE_STEP), or a reference's heads-up sent. Columns ``interview_id``,
+    ``step`` (text), ``done_at``; one row per step done."""
+    ticked = rows_of_interviews(frames, "playbook_steps", ["step", "done_at"])
+    sent = rows_of_interviews(frames, "messages", ["kind", "sent_at"])
+    heads = rows_of_interviews(frames, "heads_ups", ["sent_at"])
+    by_message = {kind.value: step.value for kind, step in MESSAGE_STEP.items()}
+    done = pd.concat([
+        ticked.assign(step=ticked["step"].astype("str"), at=utc(ticked["done_at"])),
+        sent.assign(step=sent["kind"].astype("str").map(by_message), at=utc(sent["sent_at"])),
+        heads.assign(step=Step.CONTACT_REFERENCES.value, at=utc(heads["sent_at"])),
+    ], ignore_index=True)[["interview_id", "step", "at"]]
+    done = done[done["step"].isin(_STEPS) & (done["at"] <= now)]
+    return (done.groupby(["interview_id", "step"], as_index=False)["at"].min()
+            .rename(columns={"at": "done_at"}))
 
 
-_SOURCES = ("interviews", "playbook_steps", "messages", "heads_ups")
+def done_by_step(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
+                 ids: pd.Series) -> pd.DataFrame:
+    """:func:`done_moments` as one column per step (every step), one row per id of
+    ``ids`` (in its order and index); NaT where not done."""
+    wide = done_moments(frames, now).pivot(index="interview_id", columns="step",
+                                           values="done_at")
+    wide = wide.reindex(index=ids.to_numpy(), columns=_STEPS)
+    return wide.astype("datetime64[us, UTC]").set_axis(ids.index)
 
 
-def _done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> np.ndarray:
-    steps = list(Step)
-    n = len(interview_index(frames))
-    never = np.iinfo(np.int64).max
-    best = np.full(len(steps) * n, never, dtype=np.int64)
-
-    def add(name: str, code: np.ndarray, when: pd.Series) -> None:
-        pos = positions(frames, name)
-        at = utc64(when)
-        ok = (code >= 0) & (pos >= 0) & ~np.isnat(at) & (at <= np_moment(now))
-        np.minimum.at(best, code[ok] * n + pos[ok], at[ok].astype(np.int64))
-
-    st = table(frames, "playbook_steps", ["interview_id", "step", "done_at"])
-    add("playbook_steps", step_codes(st["step"], {s.value: s for s in steps}), st["done_at"])
-    msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
-    add("messages", step_codes(msg["kind"], {k.value: s for k, s in MESSAGE_STEP.items()}),
-        msg["sent_at"])
-    heads = table(frames, "heads_ups", ["interview_id", "sent_at"])
-    add("heads_ups", np.full(len(heads), steps.index(Step.CONTACT_REFERENCES)),
-        heads["sent_at"])
-    out = best.astype("datetime64[us]")
-    out[best == never] = np.datetime64("NaT")
-    return out.reshape(len(steps), n)
+def due_moments(times: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """:func:`rules.deadlines` (every step's due moment, as the agenda computes it) for
+    each interview of ``times`` (columns ``ends_at``, UTC, and ``feedback_by``, a date or
+    NaT): one column per step, on ``times``' index."""
+    zone = ZoneInfo(zone)
+    ends = times["ends_at"].dt.to_pydatetime()
+    promised = [None if pd.isna(day) else day.date() for day in times["feedback_by"]]
+    rows = [rules.deadlines(end, day, zone).values()
+            for end, day in zip(ends, promised, strict=True)]
+    out = pd.DataFrame(rows, columns=[s.value for s in rules.DEADLINES], index=times.index)
+    return out.apply(utc) if len(out) else out.astype("datetime64[us, UTC]")
 
 
-def step_codes(column: pd.Series, meaning: Mapping[str, Step]) -> np.ndarray:
-    """Index in ``list(Step)`` of the step each value of ``column`` stands for (-1: none)."""
-    steps = list(Step)
-    code = np.full(len(column), -1, dtype=np.int64)
-    for value, step in meaning.items():
-        code[equals(column, value)] = steps.index(step)
-    return code
+def end_of_day(days: pd.Series, zone: str) -> pd.Series:
+    """:func:`rules.end_of_day` of each date of ``days`` (NaT stays NaT), as UTC."""
+    unique = days.dropna().unique()
+    ends = {day: rules.end_of_day(pd.Timestamp(day).date(), zone) for day in unique}
+    return utc(days.map(ends))

@@ -6,11 +6,12 @@ out. The prediction is the interview's ``predicted_chance`` (0-100 %) as a proba
 
 * :func:`calibration_points` -- per resolved interview: predicted, advanced, self-score.
 * :func:`calibration` -- Brier score (mean squared error of the probabilities, Brier 1950)
-  with a t interval, against the reference of always guessing the observed base rate.
+  with a t interval, against the reference of always guessing the observed base rate
+  (:func:`brier_score` of the points).
 * :func:`reliability_table` -- bins of predicted chance: mean predicted, observed rate
-  (Wilson interval), n.
+  (Wilson interval), n (:func:`reliability_bins` of the points).
 * :func:`self_score_vs_outcome` -- mean self-score of interviews that advanced vs not,
-  with the difference's Welch interval.
+  with the difference's Welch interval (:func:`compare_self_scores` of the points).
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from afterview_analysis.analytics._frames import AnalysisError, table
-from afterview_analysis.analytics._keys import interview_index, positions
+from afterview_analysis.analytics._frames import (
+    AnalysisError,
+    interviews,
+    rows_of_interviews,
+    scores,
+)
 from afterview_analysis.analytics._stats import (
     CONFIDENCE,
     t_quantile,
@@ -32,8 +37,11 @@ from afterview_analysis.analytics._stats import (
 
 __all__ = [
     "MIN_OUTCOMES",
+    "brier_score",
     "calibration",
     "calibration_points",
+    "compare_self_scores",
+    "reliability_bins",
     "reliability_table",
     "self_score_vs_outcome",
 ]
@@ -56,40 +64,29 @@ def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     ...                                    "self_score"]].to_numpy().tolist()
     [['a', 0.3, 0, 2.0], ['b', 0.7, 1, 4.0]]
     """
-    iv = table(frames, "interviews", ["id", "starts_at", "predicted_chance", "outcome"])
-    ids = interview_index(frames)
+    iv = interviews(frames, ["starts_at", "predicted_chance", "outcome"])
+    questions = _mean_score(frames, "questions")
+    skills = _mean_score(frames, "skill_scores")
     outcome = iv["outcome"].astype("str")
-    q_mean = _mean_per_interview(frames, "questions", len(ids))
-    s_mean = _mean_per_interview(frames, "skill_scores", len(ids))
-    self_score = pd.Series(np.where(np.isnan(q_mean), s_mean, q_mean))
     out = pd.DataFrame({
-        "interview_id": pd.Series(ids, dtype="str"),
-        "starts_at": iv["starts_at"].array,
-        "outcome": outcome.to_numpy(),
-        "predicted": pd.to_numeric(iv["predicted_chance"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan) / 100.0,
-        "advanced": outcome.isin(_YES).astype("int64").to_numpy(),
-        "self_score": self_score.to_numpy(),
+        "interview_id": iv["interview_id"],
+        "starts_at": iv["starts_at"],
+        "outcome": outcome,
+        "predicted": scores(iv["predicted_chance"]) / 100.0,
+        "advanced": outcome.isin(_YES).astype("int64"),
+        "self_score": iv["interview_id"].map(questions).fillna(
+            iv["interview_id"].map(skills)).astype("float64"),
     })
-    out = out[outcome.isin(_YES + _NO).to_numpy()]
-    return out.reset_index(drop=True)
+    return out[outcome.isin(_YES + _NO)].reset_index(drop=True)
 
 
-def _mean_per_interview(frames: Mapping[str, pd.DataFrame], name: str, n: int) -> np.ndarray:
-    """Mean score of each interview's rows in ``frames[name]`` (NaN without any)."""
-    src = table(frames, name, ["interview_id", "score"])
-    pos = positions(frames, name)
-    y = pd.to_numeric(src["score"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    ok = (pos >= 0) & ~np.isnan(y)
-    counts = np.bincount(pos[ok], minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.bincount(pos[ok], weights=y[ok], minlength=n) / counts
+def _mean_score(frames: Mapping[str, pd.DataFrame], name: str) -> pd.Series:
+    """Mean score of each interview's rows in ``frames[name]``, by interview id."""
+    rows = rows_of_interviews(frames, name, ["score"])
+    return scores(rows["score"]).groupby(rows["interview_id"]).mean()
 
 
-def calibration(
-    frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES,
-    *, points: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+def calibration(frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES) -> pd.DataFrame:
     """The Brier score of the predicted chances, with context. One row.
 
     Brier = mean over interviews of (predicted - advanced)^2 (0 is perfect; always saying
@@ -106,8 +103,12 @@ def calibration(
     >>> c[["n", "brier", "base_rate", "reference", "verdict"]].round(3).to_numpy().tolist()
     [[2, 0.09, 0.5, 0.25, 'not enough outcomes']]
     """
-    pts = calibration_points(frames) if points is None else points
-    pts = pts[pts["predicted"].notna()]
+    return brier_score(calibration_points(frames), min_n)
+
+
+def brier_score(points: pd.DataFrame, min_n: int = MIN_OUTCOMES) -> pd.DataFrame:
+    """:func:`calibration` of a :func:`calibration_points` table."""
+    pts = points[points["predicted"].notna()]
     n = len(pts)
     nan = math.nan
     row = {"n": n, "brier": nan, "brier_low": nan, "brier_high": nan, "base_rate": nan,
@@ -133,10 +134,7 @@ def calibration(
     return pd.DataFrame([row])
 
 
-def reliability_table(
-    frames: Mapping[str, pd.DataFrame], bins: int = 5,
-    *, points: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+def reliability_table(frames: Mapping[str, pd.DataFrame], bins: int = 5) -> pd.DataFrame:
     """Predicted chance against what happened, in ``bins`` equal-width bins of 0-100 %.
 
     Columns: ``bin`` (label like "20-40 %"), ``lower``, ``upper`` (0-1), ``n``,
@@ -149,29 +147,35 @@ def reliability_table(
     >>> r[["bin", "n", "mean_predicted", "observed_rate"]].to_numpy().tolist()
     [['0-50 %', 1, 0.3, 0.0], ['50-100 %', 1, 0.7, 1.0]]
     """
+    return reliability_bins(calibration_points(frames), bins)
+
+
+def reliability_bins(points: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """:func:`reliability_table` of a :func:`calibration_points` table."""
     if isinstance(bins, bool) or not isinstance(bins, int) or not 1 <= bins <= 100:
         raise AnalysisError(f"bins = {bins!r}: must be a whole number from 1 to 100")
-    pts = calibration_points(frames) if points is None else points
-    pts = pts[pts["predicted"].notna()]
+    pts = points[points["predicted"].notna()]
     edges = np.linspace(0.0, 1.0, bins + 1)
-    idx = np.clip(np.ceil(pts["predicted"].to_numpy() * bins).astype(int) - 1, 0, bins - 1)
-    n = np.bincount(idx, minlength=bins)
-    pred = np.bincount(idx, weights=pts["predicted"].to_numpy(), minlength=bins)
-    hits = np.bincount(idx, weights=pts["advanced"].to_numpy(dtype=float), minlength=bins)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_pred = np.where(n > 0, pred / np.maximum(n, 1), np.nan)
-        rate = np.where(n > 0, hits / np.maximum(n, 1), np.nan)
+    # bin i holds (edge i, edge i+1]; 0 % falls in the first
+    which = (np.ceil(pts["predicted"] * bins).clip(1, bins) - 1).astype("int64")
+    per_bin = (pts.groupby(which)
+               .agg(n=("predicted", "size"), mean_predicted=("predicted", "mean"),
+                    hits=("advanced", "sum"))
+               .reindex(range(bins)))
+    n = per_bin["n"].fillna(0).astype("int64").to_numpy()
+    hits = per_bin["hits"].fillna(0).astype("float64").to_numpy()
     low, high = wilson_interval(hits, n)
-    labels = [f"{edges[i] * 100:g}-{edges[i + 1] * 100:g} %" for i in range(bins)]
     return pd.DataFrame({
-        "bin": labels, "lower": edges[:-1], "upper": edges[1:], "n": n.astype("int64"),
-        "mean_predicted": mean_pred, "observed_rate": rate, "low": low, "high": high,
+        "bin": [f"{edges[i] * 100:g}-{edges[i + 1] * 100:g} %" for i in range(bins)],
+        "lower": edges[:-1], "upper": edges[1:], "n": n,
+        "mean_predicted": per_bin["mean_predicted"].to_numpy(dtype="float64"),
+        "observed_rate": (per_bin["hits"] / per_bin["n"]).to_numpy(dtype="float64"),
+        "low": low, "high": high,
     })
 
 
 def self_score_vs_outcome(
-    frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES,
-    *, points: pd.DataFrame | None = None,
+    frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES
 ) -> pd.DataFrame:
     """Mean self-score of interviews that advanced vs those that did not. One row.
 
@@ -186,8 +190,12 @@ def self_score_vs_outcome(
     >>> s[["mean_advanced", "mean_not", "diff", "verdict"]].to_numpy().tolist()
     [[4.0, 2.0, 2.0, 'not enough outcomes']]
     """
-    pts = calibration_points(frames) if points is None else points
-    pts = pts[pts["self_score"].notna()]
+    return compare_self_scores(calibration_points(frames), min_n)
+
+
+def compare_self_scores(points: pd.DataFrame, min_n: int = MIN_OUTCOMES) -> pd.DataFrame:
+    """:func:`self_score_vs_outcome` of a :func:`calibration_points` table."""
+    pts = points[points["self_score"].notna()]
     yes = pts.loc[pts["advanced"] == 1, "self_score"]
     no = pts.loc[pts["advanced"] == 0, "self_score"]
     w = welch_interval(yes, no)

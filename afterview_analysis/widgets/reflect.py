@@ -148,17 +148,19 @@ class ReflectView:
     # ---- sections
 
     def _build_sections(self) -> None:
-        from afterview_analysis import analytics
+        from afterview_analysis.report import build_report
 
         now = self.now()
-        self.frames = frames = self.journal.frames()
+        self.frames = self.journal.frames()
+        # the same tables as `afterview report`, computed once for every section below
+        self.report = build_report(self.frames, as_of=now)
+        t = self.report.tables
 
-        self.history = analytics.score_history(frames)
-        self.weak = analytics.weak_areas(frames)
+        self.history = t["history"]
+        self.weak = t["weak_areas"]
         self.focus = css(ipw.HTML(frame_html(
-            analytics.focus_next(frames, weak=self.weak)
-            [["rank", "area", "recent", "recent_n", "recent_low", "recent_high", "verdict",
-              "question", "score", "next_time", "company", "at"]],
+            t["focus_next"][["rank", "area", "recent", "recent_n", "recent_low", "recent_high",
+                             "verdict", "question", "score", "next_time", "company", "at"]],
             "av-focus-table", self.zone,
             "nothing to focus on yet: score a few interviews first")), "av-focus")
 
@@ -186,34 +188,28 @@ class ReflectView:
             "av-weak-table", self.zone)), "av-weak")
 
         def responses() -> list[ipw.Widget]:
-            own = analytics.own_response_times(frames, as_of=now)
-            own_summary = analytics.own_response_summary(frames, as_of=now, times=own)
-            employer = analytics.employer_response_times(frames, as_of=now)
-            employer_summary = analytics.employer_response_summary(frames, as_of=now,
-                                                                   times=employer)
             return [
                 ipw.HTML("<b>You</b> (hours from the interview's end, or from their request; "
                          "for follow-ups, hours after the due day, so negative is early):"),
-                ipw.HTML(frame_html(own_summary, "av-own-table", self.zone)),
-                self._plot("av-response-image", "plot_response_times", own),
+                ipw.HTML(frame_html(t["own_summary"], "av-own-table", self.zone)),
+                self._plot("av-response-image", "plot_response_times", t["own_times"]),
                 ipw.HTML("<b>Employers</b> (days to their first answer, by stage):"),
-                ipw.HTML(frame_html(employer_summary, "av-employer-table", self.zone)),
-                self._plot("av-employer-image", "plot_employer_response_times", employer),
+                ipw.HTML(frame_html(t["employer_by_stage"], "av-employer-table", self.zone)),
+                self._plot("av-employer-image", "plot_employer_response_times",
+                           t["employer_times"]),
             ]
 
         def calibration() -> list[ipw.Widget]:
-            cal = analytics.calibration(frames)
-            reliability = analytics.reliability_table(frames)
             return [
-                ipw.HTML(frame_html(cal, "av-calibration-table", self.zone)),
-                self._plot("av-calibration-image", "plot_reliability", reliability, cal),
+                ipw.HTML(frame_html(t["calibration"], "av-calibration-table", self.zone)),
+                self._plot("av-calibration-image", "plot_reliability", t["reliability"],
+                           t["calibration"]),
             ]
 
         def funnel() -> list[ipw.Widget]:
-            table = analytics.funnel(frames)
             return [
-                ipw.HTML(frame_html(table, "av-funnel-table", self.zone)),
-                self._plot("av-funnel-image", "plot_funnel", table),
+                ipw.HTML(frame_html(t["funnel"], "av-funnel-table", self.zone)),
+                self._plot("av-funnel-image", "plot_funnel", t["funnel"]),
             ]
 
         self.responses = self._section("av-responses", responses)

@@ -1,0 +1,87 @@
+"""How the analyses join rows to interviews, and that the report's tables are each
+analysis's own result (computed once, not differently)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from afterview_analysis import analytics as an
+from afterview_analysis.analytics import AnalysisError
+from afterview_analysis.demo import load_demo
+from afterview_analysis.journal import Journal
+from afterview_analysis.report import build_report
+
+
+def test_interview_ids_must_be_unique():
+    frames = {"interviews": pd.DataFrame({"id": ["a", "b", "a"], "starts_at": pd.NaT}),
+              "skill_scores": pd.DataFrame({"interview_id": ["a"], "skill": ["x"],
+                                            "score": [3]})}
+    with pytest.raises(AnalysisError, match="'a' more than once"):
+        an.score_history(frames)
+
+
+@pytest.fixture(scope="module")
+def demo_frames(tmp_path_factory):
+    j = Journal(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    load_demo(j)
+    try:
+        yield j.frames()
+    finally:
+        j.close()
+
+
+def test_report_tables_equal_each_analysis_run_on_its_own(demo_frames):
+    """build_report computes each summary from the table it summarises: the same numbers
+    as each public function run on the frames."""
+    as_of = "2026-11-20"
+    tables = build_report(demo_frames, as_of=as_of).tables
+    alone = {
+        "history": an.score_history(demo_frames),
+        "trends": an.skill_trends(demo_frames),
+        "weak_areas": an.weak_areas(demo_frames),
+        "focus_next": an.focus_next(demo_frames),
+        "employer_times": an.employer_response_times(demo_frames, as_of),
+        "employer_overall": an.employer_response_summary(demo_frames, None, as_of),
+        "employer_by_stage": an.employer_response_summary(demo_frames, "stage", as_of),
+        "employer_by_company": an.employer_response_summary(demo_frames, "company", as_of),
+        "own_times": an.own_response_times(demo_frames, as_of),
+        "own_summary": an.own_response_summary(demo_frames, as_of),
+        "answer_minutes": an.answer_minutes(demo_frames),
+        "calibration": an.calibration(demo_frames),
+        "reliability": an.reliability_table(demo_frames),
+        "self_score": an.self_score_vs_outcome(demo_frames),
+        "funnel": an.funnel(demo_frames),
+        "compliance": an.playbook_compliance(demo_frames, None, as_of),
+        "compliance_by_quarter": an.playbook_compliance(demo_frames, "QS", as_of),
+    }
+    assert set(alone) == set(tables)
+    for name, table in alone.items():
+        pd.testing.assert_frame_equal(tables[name], table, obj=name)
+    deadlines = an.step_deadlines(demo_frames, as_of)
+    assert len(deadlines) == 6 * len(tables["employer_times"])
+    assert list(deadlines["status"].cat.categories) == an.STATUSES
+
+
+_TABLES = ["interviews", "questions", "skill_scores", "playbook_steps", "employer_events",
+           "messages", "heads_ups"]
+
+
+@given(st.fixed_dictionaries({t: st.sampled_from(["all", "none", "even", "odd", "reversed"])
+                              for t in _TABLES}))
+def test_report_survives_any_rows_missing_from_any_table(demo_frames, keep):
+    """Orphaned rows (their interview gone), empty tables, reversed order, gaps in the
+    index: every table is still computed, and only ever names interviews the journal has."""
+    pick = {"all": slice(None), "none": slice(0, 0), "even": slice(None, None, 2),
+            "odd": slice(1, None, 2), "reversed": slice(None, None, -1)}
+    frames = dict(demo_frames)
+    for name, how in keep.items():
+        frames[name] = demo_frames[name].iloc[pick[how]]  # keeps its old index labels
+    tables = build_report(frames, as_of="2026-11-20").tables
+    known = set(frames["interviews"]["id"])
+    for name in ("history", "employer_times", "own_times"):
+        assert set(tables[name]["interview_id"]) <= known, name
+    if keep["interviews"] == "none":
+        assert tables["history"].empty and tables["funnel"].empty
