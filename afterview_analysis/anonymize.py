@@ -1,15 +1,19 @@
 """Anonymised copies of the journal, to share with a coach.
 
-Always removed: the profile (but its time zone), every
-name, email, phone number and web address of interviewers and references, interview
-locations and job links, message recipients. Companies become "Company XXXX" and people
-"Interviewer XXXX" / "Reference XXXX": a keyed hash (HMAC-SHA256) of the name, so the
-same company gets the same pseudonym in every export made with the same key, and nobody
-without the key can test a guess. Free-text notes (NOTE_FIELDS) are dropped unless
-keep_notes=True, in which case they, like the text always kept (roles, questions, titles),
-are scrubbed: known company and person names become their pseudonyms, and emails, web
-addresses and phone numbers become [email], [url], [phone]. Scrubbing is best effort
-(a nickname or a misspelt name gets through), which is why notes are off by default.
+Every column that can hold text is listed in :data:`TEXT_COLUMNS` with what happens to it
+(a test walks the schema, so a new column cannot be forgotten; one missing from the list
+is dropped like a note). Always removed: the profile (but its time zone), every email,
+phone number and web address of interviewers and references, interview locations and job
+links. Companies become "Company XXXX" and people "Interviewer XXXX" / "Reference XXXX": a
+keyed hash (HMAC-SHA256) of the name, so the same company gets the same pseudonym in every
+export made with the same key, and nobody without the key can test a guess; message
+recipients become those pseudonyms or "[name]". Free-text notes (notes, answers, message
+bodies, skill descriptions, what a reference speaks to, ...) are dropped unless
+``keep_notes=True``, in which case they, like the text always kept (roles, questions,
+titles, skill names), are scrubbed: known names become their pseudonyms, as whole words in
+the case they were written in, and emails, web addresses and phone numbers become [email],
+[url], [phone]. Scrubbing is best effort (a nickname or a misspelt name gets through),
+which is why notes are off by default.
 """
 
 from __future__ import annotations
@@ -25,36 +29,55 @@ from typing import Any
 
 from afterview_analysis.exchange import journal_dict
 from afterview_analysis.journal import Journal
+from afterview_analysis.records import RECORD_TYPES
 
 __all__ = ["anonymize", "anonymize_key", "pseudonym"]
 
-#: Free-text fields dropped unless ``keep_notes`` (a required one becomes "[removed]").
-NOTE_FIELDS: dict[str, tuple[str, ...]] = {
-    "interviews": ("notes", "recall_point", "forgotten_strength", "process_length"),
-    "questions": ("answer", "next_time"),
-    "playbook_steps": ("note",),
-    "heads_ups": ("note",),
-    "employer_events": ("note",),
-    "messages": ("subject", "body"),
-    "references_": ("speaks_to",),
-    "question_groups": ("best_answer",),
-    "practice": ("answer",),
+#: What happens to every column that can hold text, table by table (a test walks the
+#: schema: a new text column must be added here). ``clear``: always removed; ``note``:
+#: free text, removed unless ``keep_notes`` (then scrubbed); ``scrub``: kept, with names,
+#: emails, links and phone numbers replaced; ``company`` / ``person`` / ``recipient``:
+#: replaced by a pseudonym. A text column missing here is removed, as a note.
+TEXT_COLUMNS: dict[str, dict[str, str]] = {
+    "profile": {"name": "clear", "email": "clear", "phone": "clear", "signature": "clear",
+                "pitch": "clear", "linkedin": "clear", "facebook": "clear", "x": "clear",
+                "github": "clear", "website": "clear"},
+    "skills": {"name": "scrub", "description": "note"},
+    "interviews": {"company": "company", "role": "scrub", "location": "clear",
+                   "job_url": "clear", "notes": "note", "process_length": "note",
+                   "recall_point": "note", "forgotten_strength": "note"},
+    "interviewers": {"name": "person", "title": "scrub", "email": "clear", "phone": "clear",
+                     "profile_url": "clear"},
+    "questions": {"text": "scrub", "answer": "note", "next_time": "note"},
+    "skill_scores": {"skill": "scrub"},
+    "playbook_steps": {"note": "note"},
+    "references_": {"name": "person", "relationship": "scrub", "email": "clear",
+                    "phone": "clear", "speaks_to": "note"},
+    "heads_ups": {"note": "note"},
+    "employer_events": {"note": "note"},
+    "messages": {"recipient": "recipient", "recipient_email": "clear", "subject": "note",
+                 "body": "note"},
+    "question_groups": {"title": "scrub", "best_answer": "note"},
+    "practice": {"answer": "note"},
 }
-#: Personal fields always cleared.
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "interviews": ("location", "job_url"),
-    "interviewers": ("email", "phone", "profile_url"),
-    "references_": ("email", "phone"),
-    "messages": ("recipient_email",),
-}
-#: Text kept (scrubbed) in an anonymized copy.
-SCRUBBED_FIELDS: dict[str, tuple[str, ...]] = {
-    "interviews": ("role",),
-    "questions": ("text",),
-    "interviewers": ("title",),
-    "references_": ("relationship",),
-    "question_groups": ("title",),
-}
+#: Check kinds of columns that hold free text (others hold ids, choices, times, numbers).
+TEXT_CHECKS = ("Text", "Email", "Phone", "Url")
+#: A note that must have a value becomes this.
+REMOVED = "[removed]"
+
+#: Words that are also first names or surnames ("Will", "Park"): replaced only as part of
+#: the whole name, never alone, so "Will you..." stays as written.
+COMMON_WORDS = frozenset((
+    "amber", "and", "april", "art", "august", "baker", "bell", "bill", "black", "bob",
+    "brown", "cash", "chase", "cook", "crystal", "dale", "data", "dawn", "day", "don", "drew",
+    "faith", "field", "fisher", "for", "ford", "frank", "gene", "glen", "grace", "green",
+    "guy", "hall", "hardy", "head", "hill", "holly", "hope", "hunter", "iris", "ivy", "jack",
+    "jade", "joy", "june", "king", "lane", "lily", "little", "long", "love", "lucky", "mark",
+    "max", "may", "miller", "new", "nick", "noble", "page", "park", "pat", "pearl", "penny",
+    "price", "ray", "reed", "rice", "rich", "river", "rob", "rose", "ruby", "sky", "star",
+    "stone", "storm", "sue", "summer", "sunny", "team", "the", "violet", "wade", "ward",
+    "white", "will", "with", "wood", "young",
+))
 
 _EMAIL_IN_TEXT = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|io|de)/\S*", re.I)
@@ -91,24 +114,31 @@ def _pseudonyms(names: Iterable[str], key: bytes, prefix: str) -> dict[str, str]
 
 
 class _Scrubber:
-    """Replaces known names, and any email, URL or phone number, in free text."""
+    """Replaces known names, and any email, URL or phone number, in free text.
 
-    def __init__(self, names: dict[str, str]):
+    Names match as whole words, in the case they were written in (or all capitals): a
+    whole name anywhere; a single word of a person's name (a first name alone) only when
+    it is not also a common word (:data:`COMMON_WORDS`).
+    """
+
+    def __init__(self, names: dict[str, str], people: dict[str, str]):
+        """``names``: every name as written -> its pseudonym; ``people``: the same for
+        persons only (their single words are replaced too)."""
         self.patterns: list[tuple[re.Pattern[str], str]] = []
         for name, alias in sorted(names.items(), key=lambda kv: -len(kv[0])):
-            words = [re.escape(w) for w in name.split()]
-            self.patterns.append((re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)",
-                                             re.I), alias))
-        # single words of person names (a first name alone), case-sensitive, 3+ letters
+            for spelling in {name, name.upper(), name.title()}:
+                words = [re.escape(w) for w in spelling.split()]
+                if words:
+                    self.patterns.append(
+                        (re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"), alias))
         singles: dict[str, str] = {}
-        for name, alias in names.items():
-            if alias.startswith(("Interviewer", "Reference", "[")):
-                for word in name.split():
-                    if len(word) >= 3:
-                        singles.setdefault(word, alias)
+        for name, alias in people.items():
+            for word in name.split():
+                if len(word) >= 3 and word.casefold() not in COMMON_WORDS:
+                    singles.setdefault(word, alias)
+                    singles.setdefault(word.upper(), alias)
         for word, alias in singles.items():
-            pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)", re.I)
-            self.patterns.append((pattern, alias))
+            self.patterns.append((re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)"), alias))
 
     def __call__(self, text: str | None) -> str | None:
         if not text:
@@ -178,39 +208,43 @@ def anonymize(
     companies = _pseudonyms((r["company"] for r in tables["interviews"]), key, "Company")
     interviewers = _pseudonyms((r["name"] for r in tables["interviewers"]), key, "Interviewer")
     references = _pseudonyms((r["name"] for r in tables["references_"]), key, "Reference")
+    aliases = {**companies, **references, **interviewers}  # by normalised name
+    names: dict[str, str] = {}  # as written -> alias
+    people: dict[str, str] = {}
+    for table, column in (("interviews", "company"), ("interviewers", "name"),
+                          ("references_", "name")):
+        for row in tables[table]:
+            names[row[column]] = aliases[_normal(row[column])]
+            if table != "interviews":
+                people[row[column]] = names[row[column]]
+    for row in tables["messages"]:
+        names.setdefault(row["recipient"], aliases.get(_normal(row["recipient"]), "[name]"))
     me = tables["profile"][0].get("name") if tables["profile"] else None
-    known = {**companies, **references, **interviewers}
-    for row in tables["messages"]:
-        known.setdefault(_normal(row["recipient"]), "[name]")
     if me:
-        known[_normal(me)] = "[me]"
-    scrub = _Scrubber(known)
+        names[me] = people[me] = "[me]"
+    scrub = _Scrubber(names, people)
 
-    for row in tables["profile"]:
-        for name in row:
-            if name not in ("id", "timezone"):
-                row[name] = None
     for table, rows in tables.items():
+        kind = RECORD_TYPES[table]
+        checks = kind.checks()
+        text_columns = [c for c, check in checks.items()
+                        if type(check).__name__ in TEXT_CHECKS]
+        how = TEXT_COLUMNS.get(table, {})
         for row in rows:
-            for name in PERSONAL_FIELDS.get(table, ()):
-                row[name] = None
-            for name in SCRUBBED_FIELDS.get(table, ()):
-                row[name] = scrub(row[name])
-            for name in NOTE_FIELDS.get(table, ()):
-                if keep_notes:
-                    row[name] = scrub(row[name])
-                elif name == "body":
-                    row[name] = "[removed]"
-                else:
-                    row[name] = None
-    for row in tables["interviews"]:
-        row["company"] = companies[_normal(row["company"])]
-    for row in tables["interviewers"]:
-        row["name"] = interviewers[_normal(row["name"])]
-    for row in tables["references_"]:
-        row["name"] = references[_normal(row["name"])]
-    for row in tables["messages"]:
-        row["recipient"] = known.get(_normal(row["recipient"]), "[name]")
-        if row["recipient"].startswith("Company"):
-            row["recipient"] = "[name]"
+            for column in text_columns:
+                value = row.get(column)
+                if value is None:
+                    continue
+                rule = how.get(column, "note")
+                if rule == "clear":
+                    row[column] = None
+                elif rule == "scrub" or (rule == "note" and keep_notes):
+                    row[column] = scrub(value)
+                elif rule == "note":
+                    row[column] = REMOVED if checks[column].required else None
+                elif rule == "recipient":
+                    alias = aliases.get(_normal(value), "[name]")
+                    row[column] = "[name]" if alias.startswith("Company") else alias
+                else:  # company, person
+                    row[column] = aliases[_normal(value)]
     return doc

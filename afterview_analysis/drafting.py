@@ -59,6 +59,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -69,7 +70,6 @@ from zoneinfo import ZoneInfo
 import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from afterview_analysis import wording
 from afterview_analysis.draft_checker import Hint, check_text, greeting_line
@@ -92,6 +92,7 @@ from afterview_analysis.records import (
     SkillScore,
     utc_now,
 )
+from afterview_analysis.sandbox import BoundedSandbox, TemplateLimitError, deadline, explain
 
 __all__ = [
     "CALL_KINDS",
@@ -225,23 +226,6 @@ class _Loader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, plus limits on ``*`` and ``**`` so a template cannot allocate
-    gigabytes with ``'x' * 10**9``."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):  # type: ignore[override]
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("exponent too large in a template")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                sized = isinstance(seq, str | list | tuple) and isinstance(n, int)
-                if sized and len(seq) * n > OUTPUT_LIMIT:
-                    raise SecurityError("repetition too large in a template")
-        return super().call_binop(context, operator, left, right)
-
-
 def _join_and(items: Iterable[Any]) -> str:
     items = [str(i) for i in items]
     if len(items) <= 1:
@@ -273,8 +257,8 @@ def template_dirs(template_dir: str | os.PathLike[str] | None = None) -> list[Pa
     return [Path(template_dir), PACKAGE_TEMPLATES]
 
 
-def _environment(dirs: Sequence[Path]) -> _Sandbox:
-    env = _Sandbox(
+def _environment(dirs: Sequence[Path]) -> BoundedSandbox:
+    env = BoundedSandbox(
         loader=_Loader([str(d) for d in dirs]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # plain-text mail and letters, never HTML
@@ -295,7 +279,7 @@ def _refuse_none(value: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_environment(dirs: tuple[Path, ...]) -> _Sandbox:
+def _cached_environment(dirs: tuple[Path, ...]) -> BoundedSandbox:
     """One environment per folder list: Jinja2 then compiles each template once and
     recompiles it when its file changes (``auto_reload``), so a draft takes milliseconds."""
     return _environment(dirs)
@@ -304,7 +288,7 @@ def _cached_environment(dirs: tuple[Path, ...]) -> _Sandbox:
 _CHECKED: dict[tuple[str, str], bool] = {}
 
 
-def _check_internals_once(env: _Sandbox, name: str) -> None:
+def _check_internals_once(env: BoundedSandbox, name: str) -> None:
     """:func:`_check_internals`, remembered until any template file in the folders changes
     (an included template is checked again too)."""
     files = []
@@ -322,8 +306,12 @@ def _check_internals_once(env: _Sandbox, name: str) -> None:
         _CHECKED[key] = True
 
 
-def _check_internals(env: _Sandbox, name: str) -> None:
+def _check_internals(env: BoundedSandbox, name: str, seen: set[str] | None = None) -> None:
     """Refuse, before rendering, any template that names an attribute starting with ``_``."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return  # a template that includes itself: checked once; the render stops it
+    seen.add(name)
     source, filename, _ = env.loader.get_source(env, name)
     try:
         tree = env.parse(source, name, filename)
@@ -344,7 +332,7 @@ def _check_internals(env: _Sandbox, name: str) -> None:
             )
     for child in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         if isinstance(child.template, nodes.Const):
-            _check_internals(env, child.template.value)
+            _check_internals(env, child.template.value, seen)
 
 
 def render_template(
@@ -370,17 +358,18 @@ template to test it with `{% if today is defined %}`
         _check_internals_once(env, name)
         template = env.get_template(name)
         chunks, size = [], 0
-        for chunk in template.generate({k: v for k, v in fields.items() if v is not None}):
-            size += len(chunk)
-            if size > OUTPUT_LIMIT:
-                raise DraftError(
-                    f"template {name} produced more than {OUTPUT_LIMIT:,} characters"
-                )
-            chunks.append(chunk)
+        with deadline(name):
+            for chunk in template.generate({k: v for k, v in fields.items() if v is not None}):
+                size += len(chunk)
+                if size > OUTPUT_LIMIT:
+                    raise DraftError(
+                        f"template {name} produced more than {OUTPUT_LIMIT:,} characters"
+                    )
+                chunks.append(chunk)
     except TemplateNotFound as exc:
         raise DraftError(f"no template named {exc.name!r}") from None
     except (SecurityError, OverflowError) as exc:  # OverflowError: the sandbox's range()
-        raise TemplateSecurityError(f"template {name}: refused: {exc}") from None
+        raise TemplateSecurityError(explain(exc, name)) from None
     except UndefinedError as exc:
         found = re.search(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined", str(exc))
         if found:
@@ -389,8 +378,12 @@ template to test it with `{% if today is defined %}`
     except TemplateSyntaxError as exc:
         raise DraftError(f"template {exc.filename or name}, line {exc.lineno}: "
                          f"{exc.message}") from None
-    except jinja2.TemplateError as exc:
-        raise DraftError(f"template {name}: {exc}") from None
+    except TemplateLimitError as exc:
+        raise DraftError(str(exc)) from None
+    except AfterviewError:
+        raise
+    except Exception as exc:  # anything else a template can raise: one line, its name
+        raise DraftError(explain(exc, name)) from None
     text = "".join(chunks)
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
@@ -811,9 +804,41 @@ _BREAK = re.compile(r"[\r\n\u2028\u2029\x85\x0b\x0c]")
 
 
 def _one_line(name: str, value: str | None) -> str | None:
-    if value is not None and _BREAK.search(value):
-        raise DraftError(f"{name} contains a line break; a mail header must be one line")
+    """``value`` if it is safe as a mail header: one line, no control characters, also
+    after decoding any RFC 2047 encoded words in it (``=?utf-8?q?...?=``), which a mail
+    program would decode; else DraftError naming the field."""
+    if value is None:
+        return value
+    for text, how in ((value, ""), (_decoded_words(value), " once its =?...?= part is decoded")):
+        if _BREAK.search(text):
+            raise DraftError(f"{name} contains a line break{how}; a mail header must be one "
+                             "line: remove it")
+        bad = next((c for c in text if unicodedata.category(c) == "Cc" and c != "\t"), None)
+        if bad is not None:
+            raise DraftError(f"{name} contains a control character (U+{ord(bad):04X}){how}; "
+                             "remove it")
     return value
+
+
+def _decoded_words(value: str) -> str:
+    """``value`` with its RFC 2047 encoded words decoded, as a mail program shows it."""
+    if "=?" not in value:
+        return value
+    from email.header import decode_header
+
+    try:
+        parts = decode_header(value)
+    except Exception:  # an undecodable word stays as it is: text, not a header
+        return value
+    out = []
+    for part, charset in parts:
+        if isinstance(part, bytes):
+            try:
+                part = part.decode(charset or "ascii", "replace")
+            except LookupError:  # a charset Python does not know: its bytes as they are
+                part = part.decode("latin-1")
+        out.append(part)
+    return "".join(out)
 
 
 def to_eml(message: Message, profile: Profile | None = None) -> bytes:

@@ -29,7 +29,6 @@ import contextlib
 import errno
 import functools
 import os
-import queue
 import secrets
 import shutil
 import sqlite3
@@ -392,64 +391,33 @@ class Journal:
         return len(rows)
 
     def add_validated(
-        self, kind: type[Record], rows: Sequence[dict[str, Any]], *, chunk: int = 50_000
+        self, kind: type[Record], rows: Sequence[dict[str, Any]], *, chunk: int = 20_000
     ) -> int:
         """Check rows in stored form with ``kind``'s rules and insert them, in one
         transaction; returns how many. For bulk imports.
 
-        A bad row (or an id that repeats an earlier row's) raises RecordError with ``row``
-        set to its 1-based number in ``rows``, and nothing is written. Big inputs are
-        checked a chunk at a time in a helper thread while SQLite writes the previous
-        chunk (the sqlite3 module lets go of the GIL while SQLite works), so checking
-        costs little more than the insert itself.
+        Rows are checked and inserted a chunk at a time, so memory holds one chunk's tuples
+        beside the input. A bad row (or an id that repeats an earlier row's) raises
+        RecordError with ``row`` set to its 1-based number in ``rows``, and nothing is
+        written.
         """
-        batches: queue.Queue[Any] = queue.Queue(maxsize=2)
-        stop = threading.Event()
-
-        def hand_over(item: Any) -> None:
-            while not stop.is_set():
-                try:
-                    batches.put(item, timeout=0.1)
-                    return
-                except queue.Full:
-                    continue
-
-        def check_all() -> None:
-            seen: set[Any] = set()
-            try:
-                for start in range(0, len(rows), chunk):
-                    if stop.is_set():
-                        return
-                    try:
-                        batch = kind.validate_rows(rows[start : start + chunk])
-                    except RecordError as exc:
-                        exc.row = (exc.row or 0) + start
-                        raise
-                    for number, row in enumerate(batch, start=start + 1):
-                        if row[0] in seen:
-                            error = RecordError(kind.__name__, "id", row[0],
-                                                "is a duplicate id (an earlier row has it)")
-                            error.row = number
-                            raise error
-                        seen.add(row[0])
-                    hand_over(batch)
-                hand_over(None)
-            except BaseException as exc:  # handed to the writing thread, raised there
-                hand_over(exc)
-
+        seen: set[Any] = set()
         count = 0
         with self.transaction():
-            if len(rows) <= chunk:  # small: no thread needed
-                check_all()
-            else:
-                threading.Thread(target=check_all, name="afterview-check", daemon=True).start()
-            try:
-                while (batch := batches.get()) is not None:
-                    if isinstance(batch, BaseException):
-                        raise batch
-                    count += self.add_rows(kind.__table__, batch)
-            finally:
-                stop.set()
+            for start in range(0, len(rows), chunk):
+                try:
+                    batch = kind.validate_rows(rows[start : start + chunk])
+                except RecordError as exc:
+                    exc.row = (exc.row or 0) + start
+                    raise
+                for number, row in enumerate(batch, start=start + 1):
+                    if row[0] in seen:
+                        error = RecordError(kind.__name__, "id", row[0],
+                                            "is a duplicate id (an earlier row has it)")
+                        error.row = number
+                        raise error
+                    seen.add(row[0])
+                count += self.add_rows(kind.__table__, batch)
         return count
 
     def update(self, record: Record) -> None:

@@ -148,3 +148,88 @@ def test_cli_anonymize_writes_a_json_csv_or_xlsx_copy(personal, tmp_path, capsys
     with Journal(path, create=False) as j:
         assert export_json(j) == before, "anonymizing must not touch the journal"
     capsys.readouterr()
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def test_every_text_column_of_the_schema_has_a_rule():
+    """Walk the real schema: a new column that can hold text must be given a rule."""
+    from afterview_analysis.anonymize import TEXT_CHECKS, TEXT_COLUMNS
+    from afterview_analysis.records import RECORD_TYPES
+
+    with Journal(":memory:") as j:
+        tables = [r[0] for r in j.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        missing, stale = [], []
+        for table in tables:
+            checks = RECORD_TYPES[table].checks()
+            columns = [r[1] for r in j.conn.execute(f"PRAGMA table_info({table})")]
+            assert set(columns) == set(checks), table
+            for column in columns:
+                is_text = type(checks[column]).__name__ in TEXT_CHECKS
+                if is_text and column not in TEXT_COLUMNS.get(table, {}):
+                    missing.append(f"{table}.{column}")
+                if not is_text and column in TEXT_COLUMNS.get(table, {}):
+                    stale.append(f"{table}.{column}")
+    assert missing == [] and stale == []
+    assert set(TEXT_COLUMNS) <= set(tables)
+
+
+def test_skills_contacts_and_question_bank_leak_nothing(personal):
+    """Personal text in every text column of every table, the skills included."""
+    from afterview_analysis.anonymize import TEXT_COLUMNS
+
+    secret = "Zebulon Quixley"  # an interviewer, so a known name
+    iv = personal.rows("interviews")[0]
+    personal.add(Interviewer(interview_id=iv["id"], name=secret))
+    leaks = {}
+    for table, rules in TEXT_COLUMNS.items():
+        for column, rule in rules.items():
+            if table == "skill_scores":
+                continue  # follows skills.name (ON UPDATE CASCADE)
+            if rule in ("scrub", "note") and personal.counts()[table]:
+                marker = f"{secret} at zq{table}{column}@mail.example, +49 170 555 0199"
+                personal.conn.execute(
+                    f"UPDATE {table} SET {column} = ? || ' ' || rowid", (marker,))
+                leaks[(table, column)] = marker
+    assert ("skills", "description") in leaks and ("skills", "name") in leaks
+    for keep_notes in (False, True):
+        text = json.dumps(anonymize(personal, key=b"k", keep_notes=keep_notes))
+        assert secret not in text and "Zebulon" not in text and "Quixley" not in text
+        assert "mail.example" not in text and "555 0199" not in text
+
+
+@pytest.mark.parametrize(("name", "text", "kept"), [
+    ("Will Park", "Will you relocate to Berlin?", "Will you relocate to Berlin?"),
+    ("Will Park", "I will park near the office.", "I will park near the office."),
+    ("Ann Lee", "Annex B of the offer", "Annex B of the offer"),
+    ("Data Team", "Senior Data Analyst", "Senior Data Analyst"),
+])
+def test_names_are_replaced_as_whole_words_with_their_case(journal, name, text, kept):
+    from afterview_analysis.records import Interview, Message, Question
+
+    iv = Interview(company="Acme", role=text, starts_at="2026-03-02T09:30Z")
+    journal.save_interview(
+        iv, interviewers=[Interviewer(interview_id=iv.id, name=name)],
+        questions=[Question(interview_id=iv.id, text=text, category="other", score=3)])
+    journal.add(Message(interview_id=iv.id, kind="thank_you", recipient=name, body="Hi\n"))
+    doc = anonymize(journal, key=b"k", keep_notes=True)
+    assert doc["tables"]["interviews"][0]["role"] == kept
+    assert doc["tables"]["questions"][0]["text"] == kept
+
+
+def test_a_whole_name_and_a_first_name_alone_are_replaced(journal):
+    """The other side: the name itself, written as a name, never survives."""
+    from afterview_analysis.records import Interview, Question
+
+    iv = Interview(company="Acme", role="Analyst", starts_at="2026-03-02T09:30Z")
+    journal.save_interview(
+        iv, interviewers=[Interviewer(interview_id=iv.id, name="Will Park"),
+                          Interviewer(interview_id=iv.id, name="Maya Keller")],
+        questions=[Question(interview_id=iv.id, category="other", score=3,
+                            text="Will Park and WILL PARK asked; Maya said KELLER's team")])
+    doc = anonymize(journal, key=b"k")
+    text = doc["tables"]["questions"][0]["text"]
+    assert "Will" not in text and "WILL" not in text and "Maya" not in text
+    assert "KELLER" not in text and text.count("Interviewer ") == 4, text

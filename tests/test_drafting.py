@@ -299,7 +299,7 @@ class TestUserTemplates:
     ])
     def test_templates_cannot_allocate_huge_values(self, journal, full, tmp_path, source):
         folder = self.write(tmp_path, source)
-        with pytest.raises(TemplateSecurityError, match="too large"):
+        with pytest.raises(TemplateSecurityError, match=r"thank_you\.j2: refused: (a v|an e)"):
             draft_message(journal, full.id, "thank_you", template_dir=folder, now=NOW)
 
     @pytest.mark.parametrize(("source", "match"), [
