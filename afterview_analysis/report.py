@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from afterview_analysis import analytics as an
-from afterview_analysis.analytics._frames import AnalysisError, as_of_timestamp
+from afterview_analysis.analytics._frames import (
+    AnalysisError,
+    as_of_timestamp,
+    replay,
+    user_zone,
+)
 
 __all__ = ["FORMATS", "Report", "build_report", "render", "render_html", "render_json",
            "render_text"]
@@ -42,6 +47,10 @@ class Report:
     first: pd.Timestamp | None
     last: pd.Timestamp | None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: True when built for a past moment (``as_of``): later records were left out.
+    replayed: bool = False
+    #: The user's zone: dates in the title are shown in it.
+    zone: str = "UTC"
 
 
 def build_report(
@@ -52,7 +61,9 @@ def build_report(
     Each table is computed once: a summary is made from the table it summarises. The
     Reflect view and every format of ``afterview report`` read these tables.
     """
-    now = as_of_timestamp(as_of)
+    now = as_of_timestamp(as_of, user_zone(frames))
+    if as_of is not None:  # replay the past: what was recorded after it does not exist yet
+        frames = replay(frames, now)
     iv = frames.get("interviews")
     starts = (pd.to_datetime(iv["starts_at"], utc=True).dropna()
               if iv is not None and len(iv) else pd.Series(dtype="datetime64[us, UTC]"))
@@ -83,7 +94,8 @@ def build_report(
         "compliance_by_quarter": an.summarise_compliance(deadlines, "QS"),
     }
     return Report(
-        as_of=now, interviews=len(starts) if iv is None else len(iv),
+        as_of=now, replayed=as_of is not None, zone=user_zone(frames),
+        interviews=len(starts) if iv is None else len(iv),
         first=starts.min() if len(starts) else None,
         last=starts.max() if len(starts) else None, tables=tables,
     )
@@ -313,8 +325,10 @@ def render_text(report: Report) -> str:
 def _title(report: Report) -> str:
     span = (f", {_day(report.first)} to {_day(report.last)}" if report.first is not None
             else "")
-    return (f"afterview reflection as of {_day(report.as_of)}: {report.interviews} "
-            f"interviews{span}")
+    when = pd.Timestamp(report.as_of).tz_convert(report.zone)
+    replayed = (f" {when:%Y-%m-%d %H:%M} {report.zone} (anything recorded later is left out)"
+                if report.replayed else f" {when:%Y-%m-%d}")
+    return (f"afterview reflection as of{replayed}: {report.interviews} interviews{span}")
 
 
 def _figures(report: Report) -> list[tuple[str, Callable[[], Any]]]:
