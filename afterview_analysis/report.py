@@ -104,6 +104,13 @@ def build_report(
 # --------------------------------------------------------------------------- formatting
 
 
+def _w(label: Any) -> str:
+    """A label in words ("system design", "send the thank-you"), never a code."""
+    from afterview_analysis.plots import words
+
+    return words(label)
+
+
 def _num(value: Any, fmt: str = ".1f", signed: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
@@ -162,12 +169,12 @@ def _focus_lines(t: Tables) -> list[str]:
         )
         for _, q in part.dropna(subset=["question"]).iterrows():
             note = f" Next time: {q['next_time']}" if isinstance(q["next_time"], str) else ""
-            lines.append(f"   - practise \"{q['question']}\" ({q['category']}, scored "
+            lines.append(f"   - practise \"{q['question']}\" ({_w(q['category'])}, scored "
                          f"{q['score']} at {q['company']} on {_day(q['at'])}).{note}")
     cats = t["weak_areas"][t["weak_areas"]["kind"] == "category"].head(3)
     if len(cats):
         lines.append("Weakest question categories: " + "; ".join(
-            f"{row.area} recent {_num(row.recent)} (n = {int(row.n)})"
+            f"{_w(row.area)} recent {_num(row.recent)} (n = {int(row.n)})"
             for row in cats.itertuples()))
     return lines
 
@@ -184,8 +191,8 @@ def _trend_lines(t: Tables) -> list[str]:
                      f"will be wrong by chance.")
     for row in t["trends"].itertuples():
         lines.append(
-            f"{row.kind:8} {row.area:22} n={row.n:<4} mean {_num(row.mean)}  recent "
-            f"{_num(row.recent)}  slope {_num(row.slope_30d, '.2f', True)}/30 d "
+            f"{_w(row.kind):8} {_w(row.area):22} n={row.n:<4} mean {_num(row.mean)}  recent "
+            f"{_num(row.recent)}  change {_num(row.slope_30d, '.2f', True)} per 30 days "
             f"{_interval(row.ci_low, row.ci_high, '.2f', True)}  {row.verdict}"
         )
     return lines
@@ -204,11 +211,12 @@ def _employer_lines(t: Tables) -> list[str]:
                      f"promised date): " + _share(int(o["ghosting"]), int(o["interviews"]),
                                                     o["ghosting_low"], o["ghosting_high"]))
     for row in t["employer_by_stage"].to_dict("records"):
-        lines.append(f"  {row['stage']:10} {_median_iqr(row, 'days', 'days')}")
+        lines.append(f"  {_w(row['stage']):10} {_median_iqr(row, 'days', 'days')}")
     ghosts = t["employer_times"]
     ghosts = ghosts[ghosts["status"] == "ghosting candidate"] if len(ghosts) else ghosts
     for row in ghosts.itertuples():
-        lines.append(f"  no answer: {row.company} ({row.stage}, promised {_day(row.feedback_by)})")
+        lines.append(f"  no answer: {row.company} ({_w(row.stage)}, promised "
+                     f"{_day(row.feedback_by)})")
     if not lines:
         lines.append("Not enough data: no interview has ended yet.")
     return lines
@@ -274,7 +282,7 @@ def _funnel_lines(t: Tables) -> list[str]:
     for row in t["funnel"].itertuples():
         conv = (f"moved on in {_share(row.moved_on, row.resolved, row.low, row.high)} the "
                 f"employer decided" if row.resolved else "nothing decided yet")
-        lines.append(f"{row.stage:10} {row.interviews:4} interviews: {row.advanced} advanced, "
+        lines.append(f"{_w(row.stage):10} {row.interviews:4} interviews: {row.advanced} advanced, "
                      f"{row.offer} offers, {row.rejected} rejected, {row.ghosted} ghosted, "
                      f"{row.withdrawn} withdrawn, {row.pending} pending; {conv}")
     return lines or ["Not enough data: no interviews yet."]
@@ -283,7 +291,7 @@ def _funnel_lines(t: Tables) -> list[str]:
 def _compliance_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["compliance"].itertuples():
-        step = row.step.replace("_", " ")
+        step = _w(row.step)
         if row.due == 0:
             lines.append(f"{step:20} not enough data (n = 0)")
             continue

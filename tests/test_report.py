@@ -54,7 +54,8 @@ def test_json_carries_the_numbers_the_text_shows(demo_file, tmp_path):
     comm = trends[("skill", "communication")]
     text = render(_frames(demo_file), "text", as_of="2026-11-21")
     line = next(x for x in text.splitlines() if re.match(r"skill\s+communication\s", x))
-    assert f"{comm['slope_30d']:+.2f}/30 d [{comm['ci_low']:+.2f}, {comm['ci_high']:+.2f}]" in line
+    assert (f"{comm['slope_30d']:+.2f} per 30 days [{comm['ci_low']:+.2f}, "
+            f"{comm['ci_high']:+.2f}]") in line
     assert doc["tables"]["focus_next"][0]["area"] == WEAK_SKILL
     assert doc["definitions"]["min_trend_n"] >= 3
     assert doc["tables"]["calibration"][0]["n"] > 0
@@ -74,7 +75,7 @@ def test_html_escapes_user_text_and_embeds_figures(journal, tmp_path):
         iv,
         SkillScore(interview_id=iv.id, skill="problem solving", score=1),
         Question(interview_id=iv.id, text="<img src=x onerror=alert(1)>", score=1,
-                 next_time="Say <b>less</b> & breathe"),
+                 category="system_design", next_time="Say <b>less</b> & breathe"),
     ])
     page = render(journal.frames(), "html", as_of="2026-02-01")
     assert "<script>" not in page and "<img src=x" not in page and "<b>less" not in page
