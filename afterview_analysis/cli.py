@@ -148,8 +148,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not Path(args.file).exists():
         raise AfterviewError(f"cannot read {args.file}: no such file or folder")
-    with _journal(args) as j:
-        counts = import_path(j, args.file)
+    target = _journal_path(args)
+    fresh = not target.exists()
+    try:
+        with _journal(args) as j:
+            counts = import_path(j, args.file)
+    except BaseException:
+        if fresh:  # the journal this command made: a failed import leaves no new file
+            for suffix in ("", "-wal", "-shm"):
+                target.with_name(target.name + suffix).unlink(missing_ok=True)
+        raise
     print(f"imported {counts['interviews']} interviews ({sum(counts.values())} rows)")
     return 0
 
@@ -473,6 +481,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = exc.strerror or exc
         print(f"afterview {args.command}: error: {_one_line(reason)}{_one_line(where)}",
               file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"afterview {args.command}: error: not enough memory for this (a file far "
+              "larger than it claims?); nothing was written", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -39,6 +39,7 @@ True
 from __future__ import annotations
 
 import json
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,9 @@ def read_json(data: str | bytes) -> dict[str, list[dict[str, Any]]]:
         raise ExchangeError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:
         raise ExchangeError("not an afterview export (nested far too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        text = " ".join(str(exc).split())[:120]
+        raise ExchangeError(f"not an afterview export: {text}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise ExchangeError(f'not an afterview export (expected "format": "{FORMAT_NAME}")')
     version = doc.get("schema_version")
@@ -170,9 +174,12 @@ def import_path(journal: Journal, path: str | Path) -> dict[str, int]:
     try:
         if path.is_dir():
             return import_csv(journal, path)
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ExchangeError(f"{path} is not a regular file (a pipe, device or socket?)")
         data = path.read_bytes()
     except OSError as exc:
-        raise ExchangeError(f"cannot read {path}: {exc.strerror}") from None
+        raise ExchangeError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
     if path.suffix.lower() == ".xlsx":
         return import_xlsx(journal, data)
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".zip":
