@@ -200,7 +200,7 @@ def export_to(
     Returns ``(path written, None)``, or ``(None, JSON text)`` for JSON without ``out``.
     CSV and XLSX without ``out`` go to ``exports/`` at the workbook root (git-ignored).
     """
-    from afterview_analysis.anonymize import anonymize
+    from afterview_analysis.anonymize import anonymize, key_path
     from afterview_analysis.journal import workbook_root
     from afterview_analysis.outputs import check_target, write_atomic
     from afterview_analysis.spreadsheets import export_csv, export_xlsx
@@ -216,12 +216,18 @@ def export_to(
         out = workbook_root() / "exports" / f"{kind}-{stamp}{suffix}"
     if out is not None:
         check_target(out, journal=journal.path)  # before any work
-    doc = anonymize(journal, keep_notes=keep_notes) if anonymized else journal_dict(journal)
-    if fmt == "json":
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-        if out is None:
-            return None, text
-        return write_atomic(out, text.encode("utf-8"), journal=journal.path), None
-    if fmt == "csv":
-        return export_csv(doc, out, journal=journal.path), None
-    return export_xlsx(doc, out, journal=journal.path), None
+    new_key = anonymized and str(journal.path) != ":memory:" and not key_path(journal).exists()
+    try:
+        doc = anonymize(journal, keep_notes=keep_notes) if anonymized else journal_dict(journal)
+        if fmt == "json":
+            text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+            if out is None:
+                return None, text
+            return write_atomic(out, text.encode("utf-8"), journal=journal.path), None
+        if fmt == "csv":
+            return export_csv(doc, out, journal=journal.path), None
+        return export_xlsx(doc, out, journal=journal.path), None
+    except BaseException:
+        if new_key:  # a failed export leaves nothing behind, not even a new key
+            key_path(journal).unlink(missing_ok=True)
+        raise
