@@ -24,6 +24,8 @@ from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview, Question
 from afterview_analysis.spreadsheets import export_csv, export_xlsx
 
+pytestmark = pytest.mark.slow  # each import runs in a child process
+
 MEMORY_LIMIT = 1024 * 1024 * 1024  # address space of the importing process
 INTERVIEWS_SHEET = "xl/worksheets/sheet3.xml"
 
