@@ -138,7 +138,10 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     from afterview_analysis.widgets.bank import PracticeView
     from tests.test_questions import practice_journal
 
+    assert PracticeView(journal).widget.layout.display == "none"  # an empty journal
+    log(journal, "Zed", 0, [("Name a tree you like.", "motivation", 2)])
     view = PracticeView(journal)
+    assert view.widget.layout.display is None
     assert "not enough data" in view.sentence.value and "5 of each" in view.sentence.value
     practice_journal(journal, 5, 6)
     view = PracticeView(journal)

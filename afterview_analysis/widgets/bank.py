@@ -362,6 +362,8 @@ class PracticeView:
         self.toggle.observe(lambda _c: self._show(), "value")
         self.widget = css(ipw.VBox([ipw.HTML("<h3>Did practice pay off?</h3>"),
                                     self.sentence, self.toggle, self.table]), "av-practice")
+        if not journal.rows("questions"):  # nothing to compare: Reflect says what to do
+            self.widget.layout.display = "none"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
