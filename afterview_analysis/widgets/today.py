@@ -136,9 +136,10 @@ class _Row:
             when = f"by {due:%a %-d %b %H:%M}"
         reason = links if item.step == Step.REVIEW_PROFILES.value else (
             f"<small>{esc(item.reason)}</small>")
-        text = (f"<span style='color:{_COLOURS.get(item.status, '#57606a')}'><b>"
+        text = (f"<div style='line-height:1.45;padding:3px 0'>"
+                f"<span style='color:{_COLOURS.get(item.status, '#57606a')}'><b>"
                 f"{esc(item.status)}</b> {esc(when)}</span> · <b>{esc(item.title)}</b> · "
-                f"{esc(item.company)} ({esc(item.role)})<br>{reason}")
+                f"{esc(item.company)} ({esc(item.role)})<br>{reason}</div>")
         if self.text.value != text:
             self.text.value = text
         ticked = item.status == "done"
@@ -406,7 +407,8 @@ class TodayView:
             blocks.append(f"<div class='av-group av-group-{key.replace(' ', '-')}' "
                           f"style='flex:1 1 0;min-width:220px;padding:6px 8px;"
                           f"border:1px solid #d0d7de;border-radius:6px'>{head}{body}</div>")
-        return f"<div style='display:flex;gap:10px;align-items:flex-start'>{''.join(blocks)}</div>"
+        return ("<div style='display:flex;gap:10px;align-items:flex-start;line-height:1.45'>"
+                f"{''.join(blocks)}</div>")
 
     # ---- actions
 
