@@ -62,7 +62,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -111,6 +111,7 @@ __all__ = [
     "draft_message",
     "earlier_greetings",
     "edit_draft",
+    "log_call",
     "mailto_link",
     "mark_sent",
     "message_kind",
@@ -119,6 +120,7 @@ __all__ = [
     "strongest_skills",
     "template_dirs",
     "to_eml",
+    "unmark_sent",
 ]
 
 TONES = ("formal", "warm", "brief")
@@ -661,6 +663,7 @@ def message_kind(kind: str | MessageKind) -> MessageKind:
         return KIND_ALIASES[kind]
     by_step = {str(step): k for k, step in MESSAGE_STEP.items()}
     by_step["info_reply"] = MessageKind.INFO_REPLY
+    by_step["follow_up_again"] = MessageKind.FOLLOW_UP  # the agenda's next follow-up
     if isinstance(kind, str) and kind in by_step and kind not in MessageKind._value2member_map_:
         return by_step[kind]
     try:
@@ -777,12 +780,13 @@ def edit_draft(journal: Any, message_id: str, **changes: Any) -> Message:
 
 def mark_sent(journal: Any, message_id: str, at: datetime | None = None) -> Message:
     """Record that a draft went out at ``at`` (default: now). A heads-up to a known
-    reference also records a :class:`HeadsUp` for the interview. Refuses a message
-    already marked sent, or a time before the draft was written."""
+    reference also marks the reference told for the interview (:class:`HeadsUp`, added
+    when the reference was not yet given for it). Refuses a message already marked sent,
+    or a time before the draft was written."""
     message = journal.get(Message, message_id)
     if message.sent_at is not None:
-        raise DraftError(f"message {message_id} was already marked sent "
-                         f"({message.sent_at:%Y-%m-%d %H:%M} UTC)")
+        raise DraftError(f"this message was already marked sent on {_when(message.sent_at)} "
+                         "UTC; undo that first if it was a mistake")
     at = (at or utc_now()).astimezone(UTC)
     if at < message.created_at:
         raise DraftError(f"sent_at {at:%Y-%m-%d %H:%M} UTC is before the draft was written "
@@ -790,12 +794,91 @@ def mark_sent(journal: Any, message_id: str, at: datetime | None = None) -> Mess
     sent = replace(message, sent_at=at)
     with journal.transaction():
         journal.update(sent)
-        if message.kind == MessageKind.REFERENCE_HEADS_UP and message.interview_id:
-            ref = next((r for r in journal.find(Reference, name=message.recipient)), None)
-            if ref is not None:
+        ref = _reference_of(journal, message)
+        if ref is not None:
+            given = [h for h in journal.find(HeadsUp, interview_id=message.interview_id)
+                     if h.reference_id == ref.id and h.sent_at is None]
+            if given:
+                journal.update(replace(given[0], sent_at=at))
+            else:
                 journal.add(HeadsUp(interview_id=message.interview_id, reference_id=ref.id,
                                     sent_at=at))
     return sent
+
+
+def unmark_sent(journal: Any, message_id: str) -> Message:
+    """Undo :func:`mark_sent`: the message is a draft again (and a heads-up's reference is
+    given for the interview but not told). Refuses a message that was not marked sent."""
+    message = journal.get(Message, message_id)
+    if message.sent_at is None:
+        raise DraftError("this message is not marked sent, so there is nothing to undo")
+    draft = replace(message, sent_at=None)
+    with journal.transaction():
+        journal.update(draft)
+        ref = _reference_of(journal, message)
+        if ref is not None:
+            for h in journal.find(HeadsUp, interview_id=message.interview_id):
+                if h.reference_id == ref.id and h.sent_at == message.sent_at:
+                    journal.update(replace(h, sent_at=None))
+    return draft
+
+
+def _reference_of(journal: Any, message: Message) -> Reference | None:
+    if message.kind != MessageKind.REFERENCE_HEADS_UP or not message.interview_id:
+        return None
+    return next(iter(journal.find(Reference, name=message.recipient)), None)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def log_call(
+    journal: Any,
+    interview_id: str,
+    *,
+    who: str,
+    at: datetime,
+    kind: str | MessageKind = MessageKind.FOLLOW_UP,
+    outcome: str | None = None,
+    promised_on: date | None = None,
+    notes: str | None = None,
+    event_id: str | None = None,
+    now: datetime | None = None,
+) -> Message:
+    """Record a phone call that happened: a sent message on channel ``phone``.
+
+    It counts as a sent follow-up (or information reply) does: it ticks the step, it is
+    in the message history, and "how fast you answer" counts it. ``promised_on``, the new
+    date they gave for news, moves the next follow-up to a week after it. Refused with a
+    one-line :class:`DraftError`, nothing written: no person, a call in the future, a new
+    date before the call, or a kind other than a follow-up or a reply.
+    """
+    kind = message_kind(kind)
+    if kind not in CALL_KINDS:
+        raise DraftError("a call is logged as a follow-up or as the answer to a request")
+    now = (now or utc_now()).astimezone(UTC)
+    if not (who or "").strip():
+        raise DraftError("With whom: say who you spoke to")
+    at = at.astimezone(UTC).replace(microsecond=0)
+    if at > now:
+        raise DraftError(f"When: the call is in the future ({_when(at)} UTC); log it once "
+                         "it has happened")
+    interview = journal.get(Interview, interview_id)
+    if promised_on is not None and promised_on < at.date() - timedelta(days=1):
+        raise DraftError("New date: the date they gave cannot be before the call")
+    person = _pick(contacts_for(journal, interview_id, kind, event_id), who, "contact")
+    reply_to = _request(journal, interview, event_id).id if kind == MessageKind.INFO_REPLY \
+        else None
+    call = Message(
+        interview_id=interview_id, kind=kind, recipient=who.strip(),
+        recipient_email=person.email if person else None,
+        subject=wording.tidy(outcome) or "Phone call", body=(notes or "").strip() or "No notes.",
+        channel=Channel.PHONE, reply_to_event_id=reply_to, created_at=at, sent_at=at,
+        promised_on=promised_on,
+    )
+    journal.add(call)
+    return call
 
 
 # --------------------------------------------------------------------------- exports

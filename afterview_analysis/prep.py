@@ -118,7 +118,7 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
         "company": shown, "stage": stage, "met_before": len(here),
         "ask_before_leaving": list(ASK_BEFORE_LEAVING),
         "asked_here": asked_here, "asked_at_stage": asked_stage,
-        "focus": focus_skills(journal, interviews, questions),
+        "focus": focus_skills(journal, interviews, questions, groups=groups),
         "forgotten_strengths": forgotten, "recall_points": recall,
         "questions_to_ask": list(QUESTIONS_TO_ASK),
         "interviewers": [{"name": n, "title": t} for n, t in people.items()],
@@ -126,15 +126,24 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
 
 
 def focus_skills(
-    journal: Journal, interviews: list[dict], questions: list[dict], k: int = FOCUS_SKILLS
+    journal: Journal, interviews: list[dict], questions: list[dict], k: int = FOCUS_SKILLS,
+    groups: list[dict] | None = None,
 ) -> list[dict]:
     """The ``k`` weakest skills and their practice questions, ranked as Reflect's focus
     next ranks them (:func:`afterview_analysis.analytics.skills.weak_areas`): by the mean
     of the last :data:`WINDOW` scores, then by the least-squares slope over time
     (declining first, none as 0), then by name. A skill's practice questions are the
     lowest-scored questions of the interviews where it scored lowest, each text once,
-    the most recent first among equal scores.
+    the most recent first among equal scores; as in
+    :func:`afterview_analysis.analytics.bank.focus_with_practice`, questions practised
+    since they were last asked go after the others (``groups``: the bank, from
+    :func:`afterview_analysis.questions.bank`).
     """
+    practised_text: set[str] = set()
+    for g in groups or ():
+        last = max(datetime.fromisoformat(a["at"]) for a in g["askings"])
+        if any(datetime.fromisoformat(p["practised_at"]) > last for p in g["practice"]):
+            practised_text |= {a["text"] for a in g["askings"]}
     starts = {iv["id"]: (datetime.fromisoformat(iv["starts_at"]), iv["id"]) for iv in interviews}
     scores: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
     for s in journal.rows("skill_scores"):
@@ -163,10 +172,12 @@ def focus_skills(
         for q in picks:
             if all(q["text"] != s["text"] for s in seen):
                 seen.append({"text": q["text"], "score": q["score"],
-                             "next_time": q["next_time"]})
-            if len(seen) == PER_SKILL:
+                             "next_time": q["next_time"],
+                             "practised": q["text"] in practised_text})
+            if len(seen) == PER_SKILL * 3:
                 break
-        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen})
+        seen.sort(key=lambda q: q["practised"])  # stable: practised ones last
+        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen[:PER_SKILL]})
     return out
 
 
@@ -245,7 +256,8 @@ def render_html(sheet: dict[str, Any]) -> str:
                      f'<div class="meta">recent level {f["recent"]:.1f} of 5</div><ul>')
         for q in f["questions"]:
             note = f" Next time: {q['next_time']}" if q["next_time"] else ""
-            parts.append(f"<li>{e(q['text'])} (scored {q['score']}/5).{e(note)}</li>")
+            done = " Practised since." if q["practised"] else ""
+            parts.append(f"<li>{e(q['text'])} (scored {q['score']}/5).{e(note)}{done}</li>")
         parts.append("</ul></div>")
 
     parts.append("<h2>Strengths you forgot to mention</h2>")

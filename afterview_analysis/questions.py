@@ -634,7 +634,7 @@ def bank(
             "theme": max(themes, key=lambda t: (themes[t], -THEMES.index(t)
                                                 if t in THEMES else -len(THEMES))),
             "latest_answer": answers[-1] if answers else None,
-            "notes": [m["next_time"] for m in members if m["next_time"]],
+            "notes": list(dict.fromkeys(m["next_time"] for m in members if m["next_time"])),
             "best_answer": group.get("best_answer"),
             "practice": practised.get(key, []),
         })

@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "CLOSINGS",
+    "CONTACT_ROLE_WORDS",
     "DEFAULT_SKILLS",
+    "KIND_WORDS",
     "MESSAGE_STEP",
     "RECORD_TYPES",
     "AfterviewError",
@@ -160,6 +162,20 @@ class MessageKind(StrEnum):
     INFO_REPLY = "info_reply"
     REFERENCE_HEADS_UP = "reference_heads_up"
 
+
+#: Each message kind in words (forms, lists, the command line's help).
+KIND_WORDS: dict[MessageKind, str] = {
+    MessageKind.THANK_YOU: "thank-you letter",
+    MessageKind.FOLLOW_UP: "follow-up",
+    MessageKind.INFO_REPLY: "reply to their request for information",
+    MessageKind.REFERENCE_HEADS_UP: "heads-up to a reference",
+}
+#: Each contact role in words.
+CONTACT_ROLE_WORDS: dict[ContactRole, str] = {
+    ContactRole.INTERVIEWER: "interviewer",
+    ContactRole.RECRUITER: "recruiter",
+    ContactRole.HR: "HR",
+}
 
 #: The playbook step a sent message of each kind does (an information reply answers a
 #: request instead: the agenda's ``info_reply`` item). rules, the analysis and the views

@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo
 
 from afterview_analysis import records
 from afterview_analysis.records import (
+    Channel,
     EmployerEvent,
     EventKind,
     HeadsUp,
@@ -66,11 +67,13 @@ __all__ = [
     "END_OF_DAY",
     "FEEDBACK_ASSUMED_AFTER",
     "FOLLOW_UP_AFTER",
+    "FOLLOW_UP_AGAIN",
     "INFO_REPLY",
     "INFO_REPLY_WITHIN",
     "STALE_AFTER",
     "STEP_TITLES",
     "THANK_YOU_WITHIN",
+    "TICKED_BY_LOGGING",
     "AgendaItem",
     "agenda",
     "deadline",
@@ -80,6 +83,7 @@ __all__ = [
     "format_agenda",
     "open_items",
     "profile_links",
+    "steps_done_by_logging",
     "steps_for",
 ]
 
@@ -106,6 +110,8 @@ FEEDBACK_ASSUMED_AFTER = timedelta(days=7)
 STALE_AFTER = timedelta(days=30)
 #: The agenda's name for "reply to an information request" (not one of the six Steps).
 INFO_REPLY = "info_reply"
+#: The agenda's name for the next follow-up after a call in which they named a new date.
+FOLLOW_UP_AGAIN = "follow_up_again"
 
 STEP_TITLES: dict[str, str] = {
     Step.ASK_NEXT_STEPS: "ask for next steps",
@@ -115,6 +121,7 @@ STEP_TITLES: dict[str, str] = {
     Step.THANK_YOU: "send the thank-you",
     Step.FOLLOW_UP: "follow up",
     INFO_REPLY: "answer their request",
+    FOLLOW_UP_AGAIN: "follow up again",
 }
 _ORDER = {name: i for i, name in enumerate(STEP_TITLES)}
 
@@ -389,6 +396,11 @@ def steps_for(
         out.append(item(Step.FOLLOW_UP, due_at(interview, Step.FOLLOW_UP, z), why,
                         done_at=follow_done))
 
+    again = _follow_up_again(interview, sent, events, z)
+    if again is not None:
+        due, why, done_at = again
+        out.append(item(FOLLOW_UP_AGAIN, due, why, done_at=done_at))
+
     for e in events:
         if e.kind != EventKind.INFO_REQUEST:
             continue
@@ -401,6 +413,27 @@ def steps_for(
         out.append(item(INFO_REPLY, e.at + INFO_REPLY_WITHIN, f"{asked}; answer within 24 h",
                         event_id=e.id, done_at=min(replies) if replies else None))
     return out
+
+
+def _follow_up_again(
+    interview: Interview, sent: list[Message], events: list[EmployerEvent], z: tzinfo
+) -> tuple[datetime, str, datetime | None] | None:
+    """After a follow-up (a call, usually) in which they named a new date: the next
+    follow-up is due :data:`FOLLOW_UP_AFTER` after that date, done by any follow-up sent
+    after it, and not needed once the employer answered. None when no date was named."""
+    named = [m for m in sent if m.kind == MessageKind.FOLLOW_UP and m.promised_on]
+    if not named:
+        return None
+    last = max(named, key=lambda m: m.sent_at)
+    later = [m.sent_at for m in sent
+             if m.kind == MessageKind.FOLLOW_UP and m.sent_at > last.sent_at]
+    answered = any(e.kind != EventKind.INFO_REQUEST and e.at > last.sent_at for e in events)
+    if answered and not later:
+        return None
+    how = "on the phone" if last.channel == Channel.PHONE else "in their answer"
+    why = (f"{how} {_show(last.sent_at, z)} they gave a new date, {_show_day(last.promised_on)}"
+           "; follow up a week after that if they have not answered")
+    return _end_of_day(last.promised_on + FOLLOW_UP_AFTER, z), why, min(later, default=None)
 
 
 # --------------------------------------------------------------------------- the journal
@@ -492,3 +525,56 @@ def format_agenda(items: Sequence[AgendaItem], now: datetime,
         )
         lines.append(f"{'':8} {i.reason}")
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- ticked by logging
+
+#: The note a step ticked by what was logged carries (the checklist shows it).
+TICKED_BY_LOGGING = "ticked by what you logged"
+
+
+def steps_done_by_logging(log: Any, at: datetime, before: Any = None) -> list[PlaybookStep]:
+    """The playbook steps that saving ``log`` (an :class:`~afterview_analysis.journal.
+    InterviewLog`) does by itself, at ``at``, when not already ticked.
+
+    Next steps written down (process length, feedback date, or keep-in-touch answered)
+    mean "ask for next steps" is done; at least one scored question, or any rubric score,
+    means "assess your performance" is done. Each carries the note
+    :data:`TICKED_BY_LOGGING` and what did it. ``before`` is the log as stored before this
+    save (None for a new interview): only a save that adds the next steps (or the first
+    scores) ticks, so re-saving an old interview, or one whose tick was undone, does not.
+
+    >>> from datetime import datetime, timezone
+    >>> from afterview_analysis.journal import InterviewLog
+    >>> from afterview_analysis.records import Interview, Question
+    >>> iv = Interview(company="A", role="B", feedback_by="2026-03-09",
+    ...                starts_at=datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    >>> log = InterviewLog(iv, questions=[Question(interview_id=iv.id, text="Why?", score=3)])
+    >>> [(s.step.value, s.note) for s in steps_done_by_logging(log, iv.ends_at)]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('ask_next_steps', 'ticked by what you logged: the next steps they stated'),
+     ('assess_performance', 'ticked by what you logged: 1 scored question')]
+    """
+    def next_steps(iv: Interview) -> bool:
+        return bool(iv.process_length or iv.feedback_by or iv.keep_in_touch is not None)
+
+    def assessed(entry: Any) -> bool:
+        return bool(entry.questions or entry.skill_scores)
+
+    iv = log.interview
+    ticked = {s.step for s in log.steps}
+    at = at.astimezone(UTC).replace(microsecond=0)
+    out = []
+    if Step.ASK_NEXT_STEPS not in ticked and next_steps(iv) and (
+            before is None or not next_steps(before.interview)):
+        out.append(PlaybookStep(interview_id=iv.id, step=Step.ASK_NEXT_STEPS, done_at=at,
+                                note=f"{TICKED_BY_LOGGING}: the next steps they stated"))
+    questions, scores = len(log.questions), len(log.skill_scores)
+    if Step.ASSESS_PERFORMANCE not in ticked and assessed(log) and (
+            before is None or not assessed(before)):
+        what = [f"{questions} scored question{'s' if questions != 1 else ''}"] if questions \
+            else []
+        what += ["the skill rubric"] if scores else []
+        out.append(PlaybookStep(interview_id=iv.id, step=Step.ASSESS_PERFORMANCE, done_at=at,
+                                note=f"{TICKED_BY_LOGGING}: {' and '.join(what)}"))
+    return out

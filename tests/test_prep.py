@@ -66,6 +66,29 @@ def test_focus_skills_are_reflects_focus_next(demo_journal):
     assert prep.WINDOW == WINDOW
 
 
+def test_focus_questions_take_practice_into_account_as_reflect_does(demo_journal):
+    from datetime import UTC, datetime
+
+    from afterview_analysis import questions as qb
+    from afterview_analysis.analytics.bank import bank_askings, focus_with_practice
+
+    def both():
+        frames = demo_journal.frames()
+        ours = [[q["text"] for q in f["questions"]]
+                for f in prep.prep_sheet(demo_journal, "Nobody Ltd")["focus"]]
+        theirs = focus_with_practice(frames)
+        return ours, [theirs.loc[theirs["rank"] == r, "question"].tolist() for r in (1, 2, 3)]
+
+    ours, theirs = both()
+    assert ours == theirs
+    a = bank_askings(demo_journal.frames())
+    first = a[a["text"] == ours[0][0]]
+    qb.record_practice(demo_journal, first["group"].iloc[0], first["id"].tolist(), 4,
+                       at=datetime(2030, 1, 1, tzinfo=UTC))
+    after, theirs_after = both()
+    assert after == theirs_after and after[0][0] != ours[0][0]
+
+
 def test_bad_input_is_one_line_and_writes_nothing(demo_journal, capsys, tmp_path):
     out = tmp_path / "p.html"
     code, _, err = run(capsys, "prep", "--company", "Acme", "--stage", "lunch", "--out",

@@ -204,14 +204,20 @@ def test_new_tables_survive_a_json_round_trip(journal, tmp_path):
 
 
 def test_theme_scores_carry_n_and_a_t_interval(journal):
-    log(journal, "Acme", 0, [("What is your greatest weakness?", "other", 2),
-                             ("What is your greatest strength?", "other", 4)])
-    log(journal, "Beta", 3, [("What would you say is your biggest weakness?", "other", 3)])
+    log(journal, "Acme", 0, [("What is your greatest weakness?", "other", 3),
+                             ("What is your greatest strength?", "other", 3),
+                             ("What are your salary expectations?", "salary", 1)])
+    log(journal, "Beta", 3, [("What would you say is your biggest weakness?", "other", 4),
+                             ("What salary are you expecting?", "salary", 5)])
     t = ab.theme_scores(journal.frames()).set_index("theme")
     row = t.loc["strengths and weaknesses"]
-    assert row["n"] == 3 and row["mean"] == pytest.approx(3.0)
-    # t(0.975, 2) = 4.303, sd 1, n 3: half width 2.484
-    assert row["high"] - row["mean"] == pytest.approx(4.3027 / 3 ** 0.5, abs=1e-3)
+    assert row["n"] == 3 and row["mean"] == pytest.approx(10 / 3)
+    # t(0.975, 2) = 4.3027, sd 0.5774, n 3: half width 1.434
+    assert row["high"] - row["mean"] == pytest.approx(4.3027 * 0.57735 / 3 ** 0.5, abs=1e-3)
+    assert row["mean"] - row["low"] == pytest.approx(row["high"] - row["mean"])
+    # 1 and 5: the t interval (-22.4 to 28.4) is clipped to the scale
+    salary = t.loc["salary"]
+    assert (salary["n"], salary["low"], salary["high"]) == (2, 1.0, 5.0)
 
 
 def practice_journal(j: Journal, practised: int, unpractised: int) -> None:

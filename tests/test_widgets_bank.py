@@ -18,6 +18,21 @@ def test_an_empty_journal_says_what_to_do(journal):
     view = BankView(journal, now=lambda: NOW)
     assert "No questions yet" in view.summary.value
     assert view.picker.options == () and view.editor.layout.display == "none"
+    assert view.search.layout.display == "none" and view.numbers_toggle.layout.display == "none"
+
+
+def test_merge_and_split_ask_for_a_choice_and_change_nothing_without_one(journal):
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2),
+                             ("What is your greatest weakness?", "other", 3)])
+    log(journal, "Beta", 9, [("Why do you want to work here?", "motivation", 4)])
+    view = BankView(journal, now=lambda: NOW)
+    assert view.merge_with.value is None and view.split_which.value is None
+    before = journal.counts()
+    view.merge_button.click()
+    assert "Same as: pick" in view.status.value
+    view.split_button.click()
+    assert "Asking: pick" in view.status.value
+    assert journal.counts() == before
 
 
 def test_the_demo_answers_first_with_n_and_intervals(demo_journal):

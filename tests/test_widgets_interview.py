@@ -305,12 +305,14 @@ def test_done_on_a_saved_interview_is_written_at_once(journal):
     fill_new(view)
     view.save_button.click()
     iid = only_interview(journal).id
+    ticked_by_saving = {Step.ASK_NEXT_STEPS, Step.ASSESS_PERFORMANCE}
+    assert {s.step for s in journal.find(PlaybookStep, interview_id=iid)} == ticked_by_saving
     view.step_buttons[Step.REVIEW_PROFILES].click()
-    (done,) = journal.find(PlaybookStep, interview_id=iid)
-    assert done.step is Step.REVIEW_PROFILES and done.done_at == NOW
+    (done,) = journal.find(PlaybookStep, interview_id=iid, step=Step.REVIEW_PROFILES)
+    assert done.done_at == NOW
     assert "done Tue 3 Mar 13:00" in view.step_labels[Step.REVIEW_PROFILES].value
     view.step_buttons[Step.REVIEW_PROFILES].click()  # undo
-    assert journal.find(PlaybookStep, interview_id=iid) == []
+    assert {s.step for s in journal.find(PlaybookStep, interview_id=iid)} == ticked_by_saving
 
 
 def test_done_on_a_new_interview_is_saved_with_it(journal):
@@ -320,7 +322,9 @@ def test_done_on_a_new_interview_is_saved_with_it(journal):
     assert journal.counts()["playbook_steps"] == 0
     assert "will be saved" in view.steps_status.value
     view.save_button.click()
-    assert [s.step for s in journal.find(PlaybookStep)] == [Step.ASK_NEXT_STEPS]
+    steps = {s.step: s for s in journal.find(PlaybookStep)}
+    assert steps[Step.ASK_NEXT_STEPS].note is None  # ticked by hand, not by the save
+    assert set(steps) == {Step.ASK_NEXT_STEPS, Step.ASSESS_PERFORMANCE}
 
 
 # ---------------------------------------------------------------- employer events
@@ -477,3 +481,50 @@ def test_a_failed_save_puts_the_cursor_in_the_highest_bad_field(journal):
     view.save_button.click()
     assert view.focused == "starts_at"
     assert journal.find(Interview) == []
+
+
+def test_saving_next_steps_and_scores_ticks_those_steps_at_that_moment(journal):
+    """What was logged does the step: next steps saved -> "ask for next steps"; a scored
+    question or the rubric -> "assess your performance"; each at the save, shown as such."""
+    clock = {"now": NOW}
+    view = InterviewFormView(journal, now=lambda: clock["now"])
+    f = view.fields
+    f["company"].value, f["role"].value = "Acme", "Data analyst"
+    f["start_date"].value, f["start_time"].value = date(2026, 3, 2), "09:30"
+    view.interviewer_rows[0].fields["name"].value = "Maya Keller"
+    view.save_button.click()  # nothing about next steps or scores yet: nothing ticked
+    iid = view.state.id
+    assert journal.find(PlaybookStep, interview_id=iid) == []
+    assert "ticked when you saved" not in view.step_labels[Step.ASK_NEXT_STEPS].value
+
+    clock["now"] = NOW.replace(hour=14)
+    f["feedback_by"].value = date(2026, 3, 10)
+    view.add_question_button.click()
+    view.question_rows[0].fields["text"].value = "Why Acme?"
+    view.question_rows[0].fields["score"].value = "4"
+    view.save_button.click()
+    assert "Ticked" in view.status.value, view.status.value
+    steps = {s.step: s for s in journal.find(PlaybookStep, interview_id=iid)}
+    assert set(steps) == {Step.ASK_NEXT_STEPS, Step.ASSESS_PERFORMANCE}
+    assert {s.done_at for s in steps.values()} == {NOW.replace(hour=14)}
+    assert "1 scored question" in steps[Step.ASSESS_PERFORMANCE].note
+    for step in (Step.ASK_NEXT_STEPS, Step.ASSESS_PERFORMANCE):
+        label = view.step_labels[step].value
+        assert "done" in label and "ticked when you saved" in label, label
+    assert "ticked when you saved" not in view.step_labels[Step.THANK_YOU].value
+
+    clock["now"] = NOW.replace(hour=16)  # a later save keeps the first tick's time
+    view.save_button.click()
+    steps = {s.step: s for s in journal.find(PlaybookStep, interview_id=iid)}
+    assert steps[Step.ASSESS_PERFORMANCE].done_at == NOW.replace(hour=14)
+
+
+def test_the_rubric_alone_ticks_assessing(journal):
+    view = InterviewFormView(journal, now=lambda: NOW)
+    f = view.fields
+    f["company"].value, f["role"].value = "Acme", "Data analyst"
+    f["start_date"].value, f["start_time"].value = date(2026, 3, 2), "09:30"
+    view.skill_controls["communication"].value = 4
+    view.save_button.click()
+    steps = {s.step for s in journal.find(PlaybookStep, interview_id=view.state.id)}
+    assert steps == {Step.ASSESS_PERFORMANCE}

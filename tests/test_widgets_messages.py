@@ -131,7 +131,7 @@ def test_mark_sent_records_the_time_and_ticks_the_playbook(view, journal):
     form = InterviewFormView(journal, now=lambda: NOW, interview_id=iid)
     assert "<b>done</b>" in form.step_labels[Step.THANK_YOU].value
     view.sent_button.click()  # a second time is refused, not a second record
-    assert "already" in view.status.value
+    assert "Already marked sent on Tue 3 Mar 2026 13:00; nothing changed" in view.status.value
     assert len(journal.find(Message)) == 1
 
 
@@ -223,3 +223,92 @@ def test_the_form_opens_pre_filled_for_an_agenda_row(journal, tmp_path):
     assert not view.open_for(iid, "follow_up")  # unsaved typing is kept
     assert "My own words." in view.fields["body"].value
     assert "not saved" in view.status.value
+
+
+def test_history_shows_drafts_and_sent_messages_and_a_sent_mark_can_be_undone(view, journal):
+    assert "Nothing saved or sent" in view.history.value
+    view.save_button.click()
+    assert "thank-you letter to Maya Keller" in view.history.value
+    assert "<b>draft</b>" in view.history.value
+    view.sent_button.click()
+    assert "sent Tue 3 Mar 2026 13:00" in view.history.value
+    assert not view.unsend_button.disabled
+    view.unsend_button.click()
+    (stored,) = journal.find(Message)
+    assert stored.sent_at is None and "a draft again" in view.status.value
+    assert "<b>draft</b>" in view.history.value
+    view.unsend_button.click()  # nothing to undo now
+    assert "not marked sent" in view.status.value
+    # a saved message can be opened again from the history
+    view.kind.value = "follow_up"
+    assert view.state.draft.kind == "follow_up"
+    view.history_picker.value = stored.id
+    view.open_button.click()
+    assert view.state.draft.id == stored.id and view.fields["body"].value == stored.body
+
+
+def test_the_checker_hints_show_under_the_draft_as_the_user_types(view):
+    assert "found nothing to fix" in view.hints.value
+    view.fields["body"].value = view.fields["body"].value.replace(
+        "Warm regards,", "Warm regards,\nBest regards,").replace(".", "..", 1)
+    hints = view.hints.value
+    assert "Doubled punctuation" in hints and "Closing" in hints
+    view.fields["body"].value = view.fields["body"].value.replace(
+        "Dear Maya,", "Dear <b>Maya</b>,")
+    assert "<b>Maya</b>" not in view.hints.value  # user text is escaped
+
+
+def test_a_recruiter_with_only_a_number_gets_a_call_sheet(journal, tmp_path):
+    iid = log_interview(journal)
+    log = journal.load_interview(iid)
+    from afterview_analysis.records import Interviewer
+    journal.save_interview(log.interview, interviewers=[
+        *log.interviewers,
+        Interviewer(interview_id=iid, name="Lena Hoffmann", contact_role="recruiter",
+                    phone="+49 30 555 0101")])
+    view = MessagesView(journal, now=lambda: NOW, export_dir=tmp_path / "e")
+    assert list(view.form.options) == ["email", "letter"]  # no call sheet for a thank-you
+    view.kind.value = "follow_up"
+    assert list(view.form.options) == ["email", "letter", "call"]
+    assert view.recipient.value == "Lena Hoffmann"  # the recruiter first
+    assert view.form.value == "call"  # only a number: the call sheet is proposed
+    assert "Who to call: Lena Hoffmann" in view.fields["body"].value
+    assert "+49 30 555 0101" in view.channel_note.value
+    assert view.eml_button.disabled
+    view.recipient.value = "Jonas Okafor"  # no number, no address
+    view.form.value = "call"
+    assert "No phone number saved for Jonas Okafor" in view.channel_note.value
+    assert "1-after-the-interview" in view.channel_note.value
+
+
+def test_logging_a_call_ticks_the_follow_up_and_appears_in_the_history(view, journal):
+    view.kind.value = "follow_up"
+    call = view.call
+    call.day.value, call.clock.value = date(2026, 3, 3), "12:30"
+    call.who.value = "Maya Keller"
+    call.outcome.value = "Still deciding; two more candidates"
+    call.promised.value = date(2026, 3, 13)
+    call.log_button.click()
+    assert "Logged the call with Maya Keller" in call.status.value, call.status.value
+    assert "a week after Fri 13 Mar" in call.status.value
+    (logged,) = journal.find(Message)
+    assert (logged.channel, logged.kind, logged.promised_on) == ("phone", "follow_up",
+                                                                date(2026, 3, 13))
+    assert "phone call with Maya Keller" in view.history.value
+    form = InterviewFormView(journal, now=lambda: NOW, interview_id=view.interview.value)
+    assert "<b>done</b>" in form.step_labels[Step.FOLLOW_UP].value
+
+
+@pytest.mark.parametrize(("clock", "who", "words"), [
+    ("13:30", "Maya Keller", "in the future"),  # NOW is 13:00 in Berlin
+    ("12:30", "", "With whom"),
+    ("half past", "Maya Keller", "When"),
+])
+def test_a_bad_call_is_refused_in_one_line_and_kept(view, journal, clock, who, words):
+    call = view.call
+    call.day.value, call.clock.value, call.who.value = date(2026, 3, 3), clock, who
+    call.notes.value = "my notes"
+    call.log_button.click()
+    assert "Not logged" in call.status.value and words in call.status.value
+    assert journal.find(Message) == []
+    assert call.notes.value == "my notes"

@@ -69,7 +69,7 @@ def _mean_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> tuple[
     if n < 2:
         return n, mean, math.nan, math.nan
     half = t_quantile(0.5 + confidence / 2, n - 1) * float(values.std(ddof=1)) / math.sqrt(n)
-    return n, mean, mean - half, mean + half
+    return n, mean, max(mean - half, 1.0), min(mean + half, 5.0)
 
 
 def theme_scores(
@@ -77,7 +77,8 @@ def theme_scores(
 ) -> pd.DataFrame:
     """Per theme (in the order of :data:`~afterview_analysis.questions.THEMES`, then
     "other"): ``n`` askings, ``mean`` score and its 95 % t interval (Student's t, n - 1
-    degrees of freedom) ``low``/``high``; NaN interval below 2 askings. Themes never asked
+    degrees of freedom) ``low``/``high``, clipped to the 1-5 scale (a score cannot lie
+    outside it); NaN interval below 2 askings. Themes never asked
     are left out.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames

@@ -14,6 +14,8 @@
   demo once a page loaded it) and the links between the notebooks.
 * :class:`MessagesView` (state :class:`MessageFormState`) — draft, edit, save, export
   ``.eml``, ``mailto:``, mark sent; the agenda as ``.ics``.
+* :class:`BankView` (state :class:`BankState`), :class:`PrepView` — Prepare: the question
+  bank (groups, best answers, practice; confirm, merge, split) and the prep sheet.
 
 Views hold no SQL and no statistics: they call the journal and the package's functions.
 Every important control carries an ``av-...`` CSS class for browser tests. Names are
@@ -34,6 +36,9 @@ _WHERE = {
     "ProfileFormState": "profile",
     "MessagesView": "messages",
     "MessageFormState": "messages",
+    "BankView": "bank",
+    "BankState": "bank",
+    "PrepView": "bank",
     "ReflectView": "reflect",
     "ReflectState": "reflect",
     "TodayView": "today",

@@ -24,12 +24,13 @@ from typing import Any
 import ipywidgets as ipw
 
 from afterview_analysis import questions as qb
-from afterview_analysis.journal import Journal, workbook_root
+from afterview_analysis.journal import Journal
 from afterview_analysis.records import AfterviewError, Stage, utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
 __all__ = ["BankState", "BankView", "PrepView"]
 
+_WIDE = ipw.Layout(width="210px")
 _STAGE_WORDS = {"screen": "screening", "technical": "technical", "onsite": "on-site",
                 "final": "final", "other": "other"}
 
@@ -82,7 +83,7 @@ class BankView:
                         "av-bank-best")
         self.best_error = css(ipw.HTML(""), "av-bank-best-error")
         self.save_best_button = css(ipw.Button(description="Keep as best answer",
-                                               icon="check"), "av-bank-save-best")
+                                               icon="check", layout=_WIDE), "av-bank-save-best")
         self.save_best_button.on_click(lambda _b: self.save_best())
         self.practice_score = css(ipw.Dropdown(description="Self-score",
                                                options=[1, 2, 3, 4, 5], value=3),
@@ -91,21 +92,23 @@ class BankView:
                                                 layout=ipw.Layout(width="640px",
                                                                   height="70px")),
                                    "av-bank-practice-answer")
-        self.practice_button = css(ipw.Button(description="Record practice", icon="plus"),
-                                   "av-bank-practice")
+        self.practice_button = css(ipw.Button(description="Record practice", icon="plus",
+                                              layout=_WIDE), "av-bank-practice")
         self.practice_button.on_click(lambda _b: self.record_practice())
         self.confirm_button = css(ipw.Button(description="Yes, one question",
-                                             icon="link"), "av-bank-confirm")
+                                             icon="link", layout=_WIDE), "av-bank-confirm")
         self.confirm_button.on_click(lambda _b: self.confirm())
         self.merge_with = css(ipw.Dropdown(description="Same as", options=[],
                                            layout=ipw.Layout(width="520px")),
                               "av-bank-merge-with")
-        self.merge_button = css(ipw.Button(description="Merge"), "av-bank-merge")
+        self.merge_button = css(ipw.Button(description="Merge", layout=_WIDE),
+                                "av-bank-merge")
         self.merge_button.on_click(lambda _b: self.merge())
         self.split_which = css(ipw.Dropdown(description="Asking", options=[],
                                             layout=ipw.Layout(width="520px")),
                                "av-bank-split-which")
-        self.split_button = css(ipw.Button(description="Another question"), "av-bank-split")
+        self.split_button = css(ipw.Button(description="Another question", layout=_WIDE),
+                                "av-bank-split")
         self.split_button.on_click(lambda _b: self.split())
         self.status = css(ipw.HTML(""), "av-bank-status")
         self.editor = ipw.VBox([
@@ -119,6 +122,7 @@ class BankView:
             ipw.HBox([self.merge_with, self.merge_button]),
             ipw.HBox([self.split_which, self.split_button]),
         ])
+        self._bank_parts = [self.numbers_toggle, self.search, self.picker, self.editor]
         self.widget = css(ipw.VBox([
             self.summary, self.numbers_toggle, self.numbers, self.search, self.picker,
             self.detail, self.editor, self.status,
@@ -144,12 +148,14 @@ class BankView:
     def _summarise(self) -> None:
         if not self.groups:
             self.summary.value = ("<p><b>No questions yet.</b> Questions you log after an "
-                                  "interview (in <i>1-after-the-interview</i>) gather here, "
-                                  "grouped when they are the same question.</p>")
+                                  "interview (on the <i>After the interview</i> page) gather "
+                                  "here, grouped when they are the same question.</p>")
             self.numbers.value = ""
-            self.editor.layout.display = "none"
+            for part in self._bank_parts:
+                part.layout.display = "none"
             return
-        self.editor.layout.display = None
+        for part in self._bank_parts:
+            part.layout.display = None
         from afterview_analysis.analytics.bank import practice_effect, theme_scores
 
         frames = self.journal.frames()
@@ -231,6 +237,7 @@ class BankView:
         self.split_which.options = [
             (f"{a['company']}, {_date(a['at'], self.zone)}: {' '.join(a['text'].split())[:60]}",
              a["id"]) for a in g["askings"]] if len(g["askings"]) > 1 else []
+        self.merge_with.value = self.split_which.value = None  # a choice, never a default
         self.split_button.disabled = len(g["askings"]) < 2
         self.merge_button.disabled = not self.merge_with.options
 
@@ -309,7 +316,10 @@ class BankView:
 
     def merge(self) -> None:
         other = self.merge_with.value
-        if self.state.group is None or other is None:
+        if self.state.group is None:
+            return
+        if other is None:
+            self.status.value = error_html("Same as: pick the question this one is the same as")
             return
         key, members = self._members()
         theirs = [a["id"] for a in self.by_key[other]["askings"]]
@@ -318,7 +328,10 @@ class BankView:
 
     def split(self) -> None:
         which = self.split_which.value
-        if self.state.group is None or which is None:
+        if self.state.group is None:
+            return
+        if which is None:
+            self.status.value = error_html("Asking: pick the asking that is another question")
             return
         key, members = self._members()
         qb.split(self.journal, key, members, which)
@@ -335,16 +348,18 @@ class PrepView:
     def __init__(self, journal: Journal, *, out_dir: str | Path | None = None,
                  company: str | None = None, stage: str | None = None):
         self.journal = journal
-        self.out_dir = Path(out_dir) if out_dir else workbook_root() / "exports"
+        from afterview_analysis.widgets.workbook import exports_dir
+
+        self.out_dir = Path(out_dir) if out_dir else exports_dir(journal)
         companies = sorted({iv["company"] for iv in journal.rows("interviews")},
                            key=str.casefold)
         self.company = css(ipw.Combobox(description="Company", options=companies,
                                         placeholder="the company you meet next",
                                         ensure_option=False), "av-prep-company")
-        self.stage = css(ipw.Dropdown(description="Stage", options=[("any", None)] + [
+        self.stage = css(ipw.Dropdown(description="Stage", options=[("any", "")] + [
             (_STAGE_WORDS[s.value], s.value) for s in Stage]), "av-prep-stage")
-        self.button = css(ipw.Button(description="Make the prep sheet", icon="print"),
-                          "av-prep-make")
+        self.button = css(ipw.Button(description="Make the prep sheet", icon="print",
+                                     layout=_WIDE), "av-prep-make")
         self.button.on_click(lambda _b: self.make())
         self.status = css(ipw.HTML(""), "av-prep-status")
         self.preview = css(ipw.HTML(""), "av-prep-preview")
@@ -356,7 +371,7 @@ class PrepView:
             company = latest["company"]
         if company:
             self.company.value = company
-        self.stage.value = stage
+        self.stage.value = stage or ""
         if company:
             self.make()
 
@@ -364,22 +379,22 @@ class PrepView:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def make(self) -> Path | None:
+        from afterview_analysis.outputs import write_atomic
         from afterview_analysis.prep import prep_sheet, render_html
 
         try:
-            sheet = prep_sheet(self.journal, self.company.value, self.stage.value)
-        except AfterviewError as exc:
+            sheet = prep_sheet(self.journal, self.company.value, self.stage.value or None)
+            page = render_html(sheet)
+            name = f"prep-{_slug(sheet['company'])}"
+            path = self.out_dir / f"{name}.html"
+            number = 2
+            while path.exists() and path.read_bytes() != page.encode("utf-8"):
+                path = self.out_dir / f"{name}-{number}.html"  # never over another file
+                number += 1
+            write_atomic(path, page.encode("utf-8"), journal=self.journal.path)
+        except (AfterviewError, OSError) as exc:
             self.status.value = error_html(str(exc))
             return None  # what was typed stays
-        page = render_html(sheet)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        name = f"prep-{_slug(sheet['company'])}"
-        path = self.out_dir / f"{name}.html"
-        number = 2
-        while path.exists() and path.read_text(encoding="utf-8") != page:
-            path = self.out_dir / f"{name}-{number}.html"  # never overwrite another sheet
-            number += 1
-        path.write_text(page, encoding="utf-8")
         self.path = path
         self.status.value = ok_html(f"Saved {path}: open it in your browser and print it.")
         body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]

@@ -519,6 +519,8 @@ class InterviewFormView:
             return
         from zoneinfo import ZoneInfo
 
+        from afterview_analysis.rules import TICKED_BY_LOGGING
+
         tz = ZoneInfo(self.zone)
         items = self.checklist()
         by_step = {item.step: item for item in items}
@@ -536,6 +538,10 @@ class InterviewFormView:
                         f" · <small>{esc(item.reason)}</small>")
                 if step == Step.REVIEW_PROFILES:
                     text += f" · {profile_links_html(self.profile)}"
+            record = self.state.steps.get(step)
+            if record is not None and (record.note or "").startswith(TICKED_BY_LOGGING):
+                text += (" · <i class='av-step-auto'>ticked when you saved "
+                         f"{esc(record.note.split(': ', 1)[-1])}</i>")
             self.step_labels[step].value = f"{esc(STEP_LABELS[step])} — {text}"
             self.step_buttons[step].description = "Undo" if marked else "Done"
             self.step_buttons[step].icon = "undo" if marked else "check"
@@ -628,10 +634,14 @@ class InterviewFormView:
             if first:
                 self.focus_field(first)
             return False
+        from afterview_analysis.rules import steps_done_by_logging
+
+        before = None if st.is_new else self.journal.load_interview(st.id)
+        ticked = steps_done_by_logging(log, self.now(), before)
         try:
             self.journal.save_interview(
                 log.interview, interviewers=log.interviewers, questions=log.questions,
-                skill_scores=log.skill_scores, steps=log.steps,
+                skill_scores=log.skill_scores, steps=[*log.steps, *ticked],
             )
         except (JournalError, AfterviewError) as exc:
             self.show_errors({})
@@ -641,7 +651,9 @@ class InterviewFormView:
         summary = st.summary()
         self._pick(log.interview.id)
         verb = "Saved new interview" if was_new else "Saved changes to"
-        self.status.value = ok_html(f"{verb} {summary}.")
+        done = "".join(f" Ticked \u201c{STEP_LABELS[s.step].split(' (')[0]}\u201d: "
+                       f"{s.note.split(': ', 1)[-1]} saved." for s in ticked)
+        self.status.value = ok_html(f"{verb} {summary}.{done}")
         return True
 
 

@@ -29,11 +29,11 @@ import ipywidgets as ipw
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import (
+    CONTACT_ROLE_WORDS,
+    KIND_WORDS,
     AfterviewError,
-    Interviewer,
     Message,
     MessageKind,
-    Reference,
     utc_now,
 )
 from afterview_analysis.widgets._common import css, error_html, esc, labelled, ok_html
@@ -41,14 +41,10 @@ from afterview_analysis.widgets.interview_state import FormError, build_record
 from afterview_analysis.widgets.interview_view import interview_choices
 from afterview_analysis.widgets.workbook import exports_dir
 
-__all__ = ["KIND_LABELS", "MessageFormState", "MessagesView", "export_path"]
+__all__ = ["KIND_LABELS", "CallForm", "MessageFormState", "MessagesView", "export_path"]
 
-KIND_LABELS = {
-    MessageKind.THANK_YOU: "thank-you letter",
-    MessageKind.FOLLOW_UP: "follow-up",
-    MessageKind.INFO_REPLY: "reply to their request for information",
-    MessageKind.REFERENCE_HEADS_UP: "heads-up to a reference",
-}
+KIND_LABELS = KIND_WORDS  # each message kind in words (declared once, in records)
+CONTACT_WORDS = CONTACT_ROLE_WORDS
 _LABELS = {"recipient": "Recipient", "recipient_email": "Email", "subject": "Subject",
            "body": "Message", "kind": "Kind", "interview_id": "Interview"}
 ANYONE = ""  # recipient picker value: let drafting pick (first interviewer / reference)
@@ -181,6 +177,19 @@ class MessagesView:
         self.download = css(ipw.HTML(""), "av-msg-download")
         self.status = css(ipw.HTML(""), "av-msg-status")
         self.empty = css(ipw.HTML(""), "av-msg-empty")
+        #: what the recipient's contact details allow (no number, no address), in words
+        self.channel_note = css(ipw.HTML(""), "av-msg-channel")
+        #: the draft checker's hints about the text shown (doubled punctuation, ...)
+        self.hints = css(ipw.HTML(""), "av-msg-hints")
+        self.unsend_button = css(ipw.Button(description="Undo sent", icon="undo"),
+                                 "av-msg-unsend")
+        self.history = css(ipw.HTML(""), "av-msg-history")
+        self.history_picker = css(ipw.Dropdown(description="Open", style=s,
+                                               layout=ipw.Layout(width="70%")),
+                                  "av-msg-history-picker")
+        self.open_button = css(ipw.Button(description="Open in the editor", icon="folder-open",
+                                          layout=ipw.Layout(width="auto")), "av-msg-open")
+        self.call = CallForm(self)
 
         for picker in (self.interview, self.kind, self.recipient, self.tone, self.form):
             picker.observe(self._on_choice, names="value")
@@ -188,15 +197,23 @@ class MessagesView:
         self.save_button.on_click(lambda _b: self.save())
         self.eml_button.on_click(lambda _b: self.export_eml())
         self.sent_button.on_click(lambda _b: self.mark_sent())
+        self.unsend_button.on_click(lambda _b: self.undo_sent())
+        self.open_button.on_click(lambda _b: self.open_saved())
+        self.fields["body"].observe(lambda _c: self._show_hints(), names="value")
         self.ics_button.on_click(lambda _b: self.export_ics())
 
         self.widget = css(ipw.VBox([
             self.empty, self.interview, self.kind, self.recipient, self.tone, self.form,
-            self.draft_button,
+            self.draft_button, self.channel_note,
             *(labelled(self.fields[n], self.errors[n])
               for n in ("recipient_email", "subject", "body")),
-            ipw.HBox([self.save_button, self.eml_button, self.sent_button]),
+            self.hints,
+            ipw.HBox([self.save_button, self.eml_button, self.sent_button,
+                      self.unsend_button]),
             self.mailto, self.status, self.download,
+            ipw.HTML("<h3>Messages and calls for this interview</h3>"), self.history,
+            ipw.HBox([self.history_picker, self.open_button]),
+            self.call.widget,
             ipw.HTML("<h3>Your agenda in your calendar</h3>"),
             ipw.HTML("<small>Steps due by the end of a day (assess your performance, follow "
                      "up) ring at the hour you pick, in your time zone; the others an hour "
@@ -207,7 +224,8 @@ class MessagesView:
         if not choices:
             self.empty.value = ("<b>No interviews yet.</b> Log one in "
                                 "<code>1-after-the-interview</code>, then come back here.")
-            for w in (self.draft_button, self.save_button, self.eml_button, self.sent_button):
+            for w in (self.draft_button, self.save_button, self.eml_button, self.sent_button,
+                      self.unsend_button, self.open_button, self.call.log_button):
                 w.disabled = True
         elif interview_id is not None:
             self.open_for(interview_id, kind or MessageKind.THANK_YOU.value, recipient,
@@ -215,6 +233,8 @@ class MessagesView:
         else:
             self._refresh_recipients()
             self.write_draft()
+        self.refresh_history()
+        self.call.refresh()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -269,26 +289,60 @@ class MessagesView:
             finally:
                 self._busy = False
         self.state.event_id = event_id
+        if hasattr(self, "history"):
+            self.refresh_history()
+            self.call.refresh()
         return self.write_draft()
 
     # ---- choices
 
+    def _contacts(self) -> list[Any]:
+        from afterview_analysis.drafting import contacts_for
+
+        if not self.interview.value:
+            return []
+        return contacts_for(self.journal, self.interview.value, self.kind.value,
+                            self.state.event_id)
+
+    def _person(self) -> Any | None:
+        return next((p for p in self._contacts() if p.name == self.recipient.value), None)
+
     def _refresh_recipients(self) -> None:
+        from afterview_analysis.drafting import CALL_KINDS, FORMS
+
         kind = MessageKind(self.kind.value)
+        people = self._contacts()
         if kind == MessageKind.REFERENCE_HEADS_UP:
-            names = [r.name for r in self.journal.find(Reference)]
-            none = "(no reference saved)"
+            none = "(no reference saved: add one in 1-after-the-interview)"
+            options = [(p.name, p.name) for p in people]
         else:
-            names = [p.name for p in self.journal.find(Interviewer,
-                                                       interview_id=self.interview.value)]
-            none = "(no interviewer logged)"
-        options = [(n, n) for n in names] or [(none, ANYONE)]
+            none = "(no one saved for this interview)"
+            options = [(p.name if p.contact_role == "interviewer"
+                        else f"{p.name} ({CONTACT_WORDS[p.contact_role]})", p.name)
+                       for p in people]
+        options = options or [(none, ANYONE)]
+        forms = [f for f in FORMS if f != "call" or kind in CALL_KINDS]
         self._busy = True
         try:
             self.recipient.options = options
             self.recipient.value = options[0][1]
+            if list(self.form.options) != forms:
+                keep = self.form.value if self.form.value in forms else "email"
+                self.form.options = forms
+                self.form.value = keep
+            self._default_form()
         finally:
             self._busy = False
+
+    def _default_form(self) -> None:
+        """The right channel by default: a call sheet for someone with only a number."""
+        person = self._person()
+        if person is None or "call" not in self.form.options:
+            return
+        if person.phone and not person.email:
+            self.form.value = "call"
+        elif self.form.value == "call" and person.email and not person.phone:
+            self.form.value = "email"
 
     def _on_choice(self, change: dict[str, Any]) -> None:
         if self._busy:
@@ -296,6 +350,15 @@ class MessagesView:
         if change["owner"] in (self.interview, self.kind):
             self.state.event_id = None
             self._refresh_recipients()
+        elif change["owner"] is self.recipient:
+            self._busy = True
+            try:
+                self._default_form()
+            finally:
+                self._busy = False
+        if change["owner"] is self.interview:
+            self.refresh_history()
+            self.call.refresh()
         if self.has_unsaved_edits():
             # Nothing the user typed is thrown away by a picker: they choose.
             self.status.value = error_html(
@@ -328,7 +391,59 @@ class MessagesView:
             widget.value = getattr(self.state, name)
         for slot in self.errors.values():
             slot.value = ""
+        self._show_hints()
+        sent = self.state.draft is not None and self.state.draft.sent_at is not None
+        call = self.state.draft is not None and self.state.draft.channel == "phone"
+        self.unsend_button.disabled = not sent
+        self.eml_button.disabled = call
+        self.sent_button.disabled = call and not sent
         self._show_mailto()
+
+    def _show_hints(self) -> None:
+        """The draft checker's hints about the text in the editor, under it."""
+        from dataclasses import replace
+
+        from afterview_analysis import drafting
+
+        draft = self.state.draft
+        if draft is None or not self.fields["body"].value.strip():
+            self.hints.value = ""
+            return
+        shown = replace(draft, body=self.fields["body"].value)
+        found = drafting.check_message(self.journal, shown)
+        if not found:
+            self.hints.value = ("<small class='av-hints-ok' style='color:#1a7f37'>"
+                                "\u2714 The checker found nothing to fix.</small>")
+            return
+        items = "".join(f"<li>{esc(h.rule.capitalize())}: {esc(h.message)}</li>"
+                        for h in found)
+        self.hints.value = (f"<div class='av-hints' style='color:#8a6d3b'><b>Before you send "
+                            f"it:</b><ul>{items}</ul></div>")
+
+    def _show_channel_note(self) -> None:
+        """Say plainly what the recipient's details allow, and where to add what is missing."""
+        person = self._person()
+        name = esc(self.recipient.value or "")
+        where = ("on the interview form in <a href='1-after-the-interview.ipynb' "
+                 "target='_blank'>1-after-the-interview</a>")
+        if person is None or not name:
+            self.channel_note.value = ""
+        elif self.form.value == "call" and not person.phone:
+            self.channel_note.value = error_html(
+                f"No phone number saved for {self.recipient.value}.") + (
+                f" <span>Add it {where}, then draft the call sheet again.</span>")
+        elif self.form.value == "email" and not person.email:
+            also = " or phone them: pick \u201ccall\u201d," if person.phone and \
+                "call" in self.form.options else ""
+            self.channel_note.value = error_html(
+                f"No email address saved for {self.recipient.value}.") + (
+                f" <span>Add it {where},{also} or send a letter.</span>")
+        elif self.form.value == "call":
+            self.channel_note.value = ok_html(
+                f"A call sheet: phone {self.recipient.value} on {person.phone}, then log the "
+                "call below.")
+        else:
+            self.channel_note.value = ""
 
     def _show_mailto(self) -> None:
         from afterview_analysis import drafting
@@ -362,6 +477,7 @@ class MessagesView:
             return False
         st.take(message)
         self._show()
+        self._show_channel_note()
         self.status.value = ok_html(
             f"Draft {KIND_LABELS[MessageKind(st.kind)]} to {message.recipient}: edit it below, "
             "then save, export or open it in your mail program.")
@@ -401,6 +517,7 @@ class MessagesView:
             return False
         self.state.take(message, saved=True)
         self._show_mailto()
+        self.refresh_history()
         self.status.value = ok_html(f"Saved the draft to {message.recipient} "
                                     f"({message.subject or 'no subject'}).")
         return True
@@ -427,10 +544,17 @@ class MessagesView:
         return path
 
     def mark_sent(self) -> bool:
-        """Save if needed, then record that the message went out now."""
+        """Save if needed, then record that the message went out now. A message already
+        marked sent is refused with a line saying when (and how to undo it)."""
         from afterview_analysis import drafting
 
-        if self.state.draft is None or not self.save():
+        draft = self.state.draft
+        if draft is not None and draft.sent_at is not None:
+            self.status.value = error_html(
+                f"Already marked sent on {self._local(draft.sent_at)}; nothing changed. If it "
+                "did not go out, click \u201cUndo sent\u201d.")
+            return False
+        if draft is None or not self.save():
             return False
         try:
             sent = drafting.mark_sent(self.journal, self.state.draft.id, self.now())
@@ -438,9 +562,93 @@ class MessagesView:
             self.status.value = error_html(f"Not marked sent: {exc}")
             return False
         self.state.take(sent, saved=True)
+        self._show()
+        self.refresh_history()
         self.status.value = ok_html(
-            f"Marked sent to {sent.recipient}: the playbook step and the response-time "
-            "charts count it now.")
+            f"Marked sent to {sent.recipient} on {self._local(sent.sent_at)}: the playbook "
+            "step and the response-time charts count it now.")
+        return True
+
+    def undo_sent(self) -> bool:
+        """Make the message shown a draft again (it did not go out after all)."""
+        from afterview_analysis import drafting
+
+        draft = self.state.draft
+        if draft is None or draft.sent_at is None:
+            self.status.value = error_html("This message is not marked sent; nothing to undo.")
+            return False
+        try:
+            back = drafting.unmark_sent(self.journal, draft.id)
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not changed: {exc}")
+            return False
+        self.state.take(back, saved=True)
+        self._show()
+        self.refresh_history()
+        self.status.value = ok_html(f"The message to {back.recipient} is a draft again "
+                                    "(not sent).")
+        return True
+
+    def _local(self, moment: datetime) -> str:
+        from zoneinfo import ZoneInfo
+
+        local = moment.astimezone(ZoneInfo(self.zone))
+        return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+    def saved_messages(self) -> list[Message]:
+        """The interview's messages and calls, oldest first."""
+        if not self.interview.value:
+            return []
+        return sorted(self.journal.find(Message, interview_id=self.interview.value),
+                      key=lambda m: (m.sent_at or m.created_at, m.id))
+
+    def refresh_history(self) -> None:
+        """The history list: each message or call, draft or sent and when."""
+        messages = self.saved_messages()
+        if not messages:
+            self.history.value = "<i>Nothing saved or sent for this interview yet.</i>"
+            self.history_picker.options = []
+            return
+        rows = []
+        options = []
+        for m in messages:
+            what = KIND_LABELS[m.kind]
+            if m.channel == "phone" and m.sent_at is not None:
+                line = (f"\U0001F4DE phone call with {esc(m.recipient)} \u00b7 "
+                        f"{esc(self._local(m.sent_at))} \u00b7 {esc(m.subject or '')}")
+                if m.promised_on:
+                    line += f" \u00b7 new date {m.promised_on:%a} {m.promised_on.day} " \
+                            f"{m.promised_on:%b}"
+                label = f"call with {m.recipient}, {self._local(m.sent_at)}"
+            else:
+                channel = {"letter": "letter", "phone": "call sheet"}.get(m.channel, "email")
+                state = (f"<b style='color:#1a7f37'>sent {esc(self._local(m.sent_at))}</b>"
+                         if m.sent_at else
+                         f"<b>draft</b>, written {esc(self._local(m.created_at))}")
+                line = f"{esc(what)} to {esc(m.recipient)} \u00b7 {channel} \u00b7 {state}"
+                label = (f"{what} to {m.recipient} ("
+                         f"{'sent' if m.sent_at else 'draft'}, {channel})")
+            rows.append(f"<li>{line}</li>")
+            options.append((label, m.id))
+        self.history.value = f"<ul class='av-msg-history-list'>{''.join(rows)}</ul>"
+        self.history_picker.options = options
+
+    def open_saved(self) -> bool:
+        """Show the saved message chosen in the history picker in the editor."""
+        message_id = self.history_picker.value
+        if not message_id:
+            return False
+        if self.has_unsaved_edits():
+            self.status.value = error_html(
+                "You have edited this draft and not saved it, so it was kept as it is. "
+                "Save it first, or click \u201cWrite a fresh draft\u201d.")
+            return False
+        message = self.journal.get(Message, message_id)
+        self.state.take(message, saved=True)
+        self._show()
+        self._show_mailto()
+        sent = f"sent {self._local(message.sent_at)}" if message.sent_at else "a draft"
+        self.status.value = ok_html(f"Opened the message to {message.recipient} ({sent}).")
         return True
 
     def export_ics(self) -> Path | None:
@@ -461,3 +669,87 @@ class MessagesView:
         self.status.value = ok_html(f"Exported {n} open agenda item{'s' if n != 1 else ''} "
                                     f"to {path}; import it into your calendar.")
         return path
+
+
+class CallForm:
+    """Log a phone call that happened: when, with whom, the outcome in a line, the new date
+    they gave, notes. It counts as a sent follow-up (or reply): see
+    :func:`afterview_analysis.drafting.log_call`."""
+
+    def __init__(self, view: MessagesView):
+        self.view = view
+        s = {"description_width": "110px"}
+        self.day = css(ipw.DatePicker(description="Date", style=s), "av-call-date")
+        self.clock = css(ipw.Text(description="Time (HH:MM)", placeholder="14:30", style=s,
+                                  layout=ipw.Layout(width="220px")), "av-call-time")
+        self.who = css(ipw.Combobox(description="With whom", style=s, ensure_option=False,
+                                    placeholder="a name"), "av-call-who")
+        self.outcome = css(ipw.Text(description="Outcome", style=s,
+                                    placeholder="in a line: still deciding, next round, ...",
+                                    layout=ipw.Layout(width="98%")), "av-call-outcome")
+        self.promised = css(ipw.DatePicker(description="New date", style=s),
+                            "av-call-promised")
+        self.notes = css(ipw.Textarea(description="Notes", style=s,
+                                      layout=ipw.Layout(width="98%", height="90px")),
+                         "av-call-notes")
+        self.log_button = css(ipw.Button(description="Log the call", icon="phone"),
+                              "av-call-log")
+        self.log_button.on_click(lambda _b: self.log())
+        self.status = css(ipw.HTML(""), "av-call-status")
+        self.widget = css(ipw.VBox([
+            ipw.HTML("<h3>Log a phone call</h3><small>A call you made to follow up or to "
+                     "answer their request counts as the message sent. If they gave a new "
+                     "date, the next follow-up moves to a week after it.</small>"),
+            ipw.HBox([self.day, self.clock]), self.who, self.outcome, self.promised,
+            self.notes, self.log_button, self.status,
+        ]), "av-call")
+
+    def refresh(self) -> None:
+        """The people of the chosen interview as suggestions; today's date."""
+        from zoneinfo import ZoneInfo
+
+        from afterview_analysis.drafting import contacts_for
+
+        view = self.view
+        iid = view.interview.value
+        names = [p.name for p in contacts_for(view.journal, iid, MessageKind.FOLLOW_UP)] \
+            if iid else []
+        self.who.options = names
+        if not self.who.value and names:
+            self.who.value = names[0]
+        if self.day.value is None:
+            self.day.value = view.now().astimezone(ZoneInfo(view.zone)).date()
+
+    def log(self) -> bool:
+        from afterview_analysis import drafting
+        from afterview_analysis.widgets._common import combine_local
+
+        view = self.view
+        if not view.interview.value:
+            self.status.value = error_html("Pick an interview first.")
+            return False
+        try:
+            at = combine_local(self.day.value, self.clock.value, view.zone)
+        except ValueError as exc:
+            self.status.value = error_html(f"Not logged: When {exc}")
+            return False
+        kind = (MessageKind.INFO_REPLY if view.kind.value == MessageKind.INFO_REPLY
+                else MessageKind.FOLLOW_UP)
+        try:
+            call = drafting.log_call(
+                view.journal, view.interview.value, who=self.who.value, at=at, kind=kind,
+                outcome=self.outcome.value, promised_on=self.promised.value,
+                notes=self.notes.value, event_id=view.state.event_id, now=view.now())
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not logged: {exc}")
+            return False
+        self.outcome.value = self.notes.value = self.clock.value = ""
+        self.promised.value = None
+        view.refresh_history()
+        moved = (f" The next follow-up is due a week after {call.promised_on:%a} "
+                 f"{call.promised_on.day} {call.promised_on:%b}."
+                 if call.promised_on else "")
+        self.status.value = ok_html(
+            f"Logged the call with {call.recipient} on {view._local(call.sent_at)}: it counts "
+            f"as the {KIND_WORDS[call.kind]} sent.{moved}")
+        return True
