@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from afterview_analysis.analytics.compliance import JUDGED
 from afterview_analysis.rules import INFO_REPLY_WITHIN, THANK_YOU_WITHIN
 
 __all__ = [
@@ -163,9 +164,11 @@ def plot_response_times(own_times: pd.DataFrame) -> Figure:
         top = max(float(hours.max()), limit) * 1.1
         ax.hist(hours, bins=np.linspace(0, top, 25), color="#4c72b0", alpha=0.8)
         ax.axvline(limit, color="#c44e52", linestyle="--", label=f"deadline: {limit:.0f} h")
-        share = float((hours <= limit).mean())
-        ax.set_title(f"{title}: {share:.0%} within {limit:.0f} h (n = {len(hours)} sent)",
-                     fontsize=10)
+        # the one share on time of the reflection: of the messages that were due
+        judged = part["timing"].astype("str").isin(JUDGED)
+        on_time = int((part["timing"] == "on time").sum())
+        ax.set_title(f"{title}: {on_time} of {int(judged.sum())} on time, within "
+                     f"{limit:.0f} h (n = {int(judged.sum())} due)", fontsize=10)
         ax.set_xlabel(f"hours {anchor}")
         ax.set_ylabel("messages")
         ax.legend(fontsize=8)

@@ -60,9 +60,9 @@ def build_report(
     trends = an.trends_from_history(history, window)
     weak = an.rank_areas(trends)
     employer = an.employer_response_times(frames, now)
-    own = an.own_response_times(frames, now)
-    points = an.calibration_points(frames)
     deadlines = an.step_deadlines(frames, now)
+    own = an.message_times(deadlines)
+    points = an.calibration_points(frames)
     tables = {
         "history": history,
         "trends": trends,
@@ -166,6 +166,10 @@ def _trend_lines(t: Tables) -> list[str]:
              f"'flat' means the interval lies within +/-{an.FLAT_MARGIN} points per 30 days."]
     if t["trends"].empty:
         lines.append("Not enough data: no scores yet.")
+    verdicts = t["trends"]["verdict"].ne("not enough data").sum() if len(t["trends"]) else 0
+    if verdicts >= 5:
+        lines.append(f"{verdicts} verdicts below: at a 95 % level about one in twenty of them "
+                     f"will be wrong by chance.")
     for row in t["trends"].itertuples():
         lines.append(
             f"{row.kind:8} {row.area:22} n={row.n:<4} mean {_num(row.mean)}  recent "
@@ -231,8 +235,10 @@ def _calibration_lines(t: Tables) -> list[str]:
             f"Brier score {_num(c['brier'], '.3f')} "
             f"{_interval(c['brier_low'], c['brier_high'], '.3f')} over n = {int(c['n'])} "
             f"resolved interviews (0 is perfect; always guessing the "
-            f"base rate of {_pct(c['base_rate'])} scores {_num(c['reference'], '.3f')}): "
-            f"{c['verdict']}"
+            f"base rate of {_pct(c['base_rate'])} scores {_num(c['reference'], '.3f')}); "
+            f"difference {_num(c['diff'], '.3f', True)} "
+            f"{_interval(c['diff_low'], c['diff_high'], '.3f', True)} (paired, the same "
+            f"interviews): {c['verdict']}"
             + (f" (needs n >= {int(c['min_n'])})" if c["verdict"] == "not enough outcomes"
                else "")
         )
@@ -254,11 +260,11 @@ def _calibration_lines(t: Tables) -> list[str]:
 def _funnel_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["funnel"].itertuples():
-        conv = (f"moved on {_share(row.moved_on, row.resolved, row.low, row.high)} of "
-                f"resolved" if row.resolved else "nothing resolved yet")
-        lines.append(f"{row.stage:10} {row.interviews:4} interviews ({row.pending} pending, "
-                     f"{row.rejected} rejected, {row.ghosted} ghosted, {row.offer} offers); "
-                     f"{conv}")
+        conv = (f"moved on in {_share(row.moved_on, row.resolved, row.low, row.high)} the "
+                f"employer decided" if row.resolved else "nothing decided yet")
+        lines.append(f"{row.stage:10} {row.interviews:4} interviews: {row.advanced} advanced, "
+                     f"{row.offer} offers, {row.rejected} rejected, {row.ghosted} ghosted, "
+                     f"{row.withdrawn} withdrawn, {row.pending} pending; {conv}")
     return lines or ["Not enough data: no interviews yet."]
 
 
@@ -400,6 +406,9 @@ def render_json(report: Report) -> str:
             "min_trend_span_days": an.MIN_TREND_SPAN_DAYS,
             "flat_margin_per_30_days": an.FLAT_MARGIN,
             "recent_window": an.WINDOW,
+            "recent_interval": "t interval of the mean of the last scores, clipped to 1-5",
+            "brier_difference": "mean of the paired per-interview differences of squared "
+                                "errors (yours minus the base rate's), paired t interval",
             "summaries": "median and interquartile range (linear quantiles), with n",
             "shares": "Wilson score interval",
             "brier": "mean of (predicted - advanced)^2; reference = base_rate*(1-base_rate)",

@@ -68,6 +68,7 @@ __all__ = [
     "FEEDBACK_ASSUMED_AFTER",
     "FOLLOW_UP_AFTER",
     "FOLLOW_UP_AGAIN",
+    "FOLLOW_UP_TOLERANCE",
     "INFO_REPLY",
     "INFO_REPLY_WITHIN",
     "STALE_AFTER",
@@ -100,6 +101,9 @@ DEADLINES: dict[Step, tuple[str, timedelta]] = {
 INFO_REPLY_WITHIN = timedelta(hours=24)
 THANK_YOU_WITHIN = DEADLINES[Step.THANK_YOU][1]
 FOLLOW_UP_AFTER = DEADLINES[Step.FOLLOW_UP][1]
+#: "About a week after": a follow-up sent within this much of its due time, before or
+#: after, is on time; earlier is too early, later is late (the analysis's one definition).
+FOLLOW_UP_TOLERANCE = timedelta(days=2)
 
 #: "End of the day" in the user's zone.
 END_OF_DAY = time(23, 59)

@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 
 SEED = 7
+#: Questions per interview: 100,000 questions are a coach's 10,000 interviews.
+PER_INTERVIEW = 10
 #: The report on the coach-sized journal takes at most this many times frames() ...
 TARGET_RATIO = 1.0
 #: ... 10x the rows take at most this many times as long ...
@@ -249,7 +251,7 @@ def run(quick: bool = False) -> list[dict]:
     small, big = (2_000, 20_000) if quick else (100_000, 1_000_000)
     as_of = "2026-06-01"
     repeat = 2 if quick else 3
-    frames = synthetic_frames(small)
+    frames = synthetic_frames(small, PER_INTERVIEW)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "journal.sqlite")
         write_journal(frames, path)
@@ -266,7 +268,7 @@ def run(quick: bool = False) -> list[dict]:
     frames.clear()
     gc.collect()
 
-    big_frames = synthetic_frames(big)
+    big_frames = synthetic_frames(big, PER_INTERVIEW)
     t_big = _best(lambda: build_report(big_frames, as_of=as_of), 1 if not quick else 2)
     gc.collect()
     tracemalloc.start()

@@ -50,6 +50,14 @@ def test_brier_matches_the_textbook_formula_on_random_data(journal, seed):
     sq = (p / 100 - y) ** 2
     half = stats.t.ppf(0.975, n - 1) * sq.std(ddof=1) / math.sqrt(n)
     assert c["brier_high"].item() == pytest.approx(brier + half)
+    # the comparison with the base rate: a paired t interval of the per-interview
+    # differences, as scipy's one-sample t test on them gives it
+    base = y.mean()
+    d = sq - (base - y) ** 2
+    assert c["diff"].item() == pytest.approx(brier - base * (1 - base))
+    ci = stats.ttest_1samp(d, 0).confidence_interval(0.95)
+    assert c["diff_low"].item() == pytest.approx(ci.low)
+    assert c["diff_high"].item() == pytest.approx(ci.high)
 
 
 def test_outcomes_that_say_nothing_are_left_out():

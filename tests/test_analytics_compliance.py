@@ -10,7 +10,7 @@ import pytest
 from afterview_analysis.analytics import playbook_compliance, step_deadlines
 from afterview_analysis.analytics._examples import tiny_frames
 from afterview_analysis.records import Interview, PlaybookStep, Profile, Step
-from afterview_analysis.rules import DEADLINES
+from afterview_analysis.rules import DEADLINES, INFO_REPLY, agenda
 
 AS_OF = "2026-04-01T00:00:00Z"
 
@@ -35,9 +35,17 @@ def test_due_moments_agree_with_the_agenda_on_the_demo(demo_file):
         zone = j.profile().timezone
         interviews = {iv.id: iv for iv in j.find(Interview)}
     d = step_deadlines(frames, as_of="2030-01-01")
-    assert len(d) == len(interviews) * len(Step)
-    for row in d.itertuples():
+    steps = d[d["step"] != "info_reply"]
+    assert len(steps) == len(interviews) * len(Step)
+    for row in steps.itertuples():
         assert row.due_at == due_at(interviews[row.interview_id], row.step, zone), row
+    # the replies to information requests: the agenda's items, one for one
+    with Journal(demo_file, create=False) as j:
+        items = agenda(j, datetime(2030, 1, 1, tzinfo=UTC))
+    replies = d[d["step"] == "info_reply"]
+    assert len(replies) > 0
+    assert sorted(zip(replies["interview_id"], replies["due_at"], strict=True)) == sorted(
+        (i.interview_id, pd.Timestamp(i.due_at)) for i in items if i.step == INFO_REPLY)
 
 
 def test_follow_up_without_a_promised_date_assumes_one(journal):
@@ -47,7 +55,14 @@ def test_follow_up_without_a_promised_date_assumes_one(journal):
     journal.add(iv)
     d = step_deadlines(journal.frames(), as_of=AS_OF).set_index("step")
     assert d.loc["follow_up", "due_at"] == due_at(iv, Step.FOLLOW_UP, "UTC")
+    # as the README says: no date given, a week after the interview is taken as the date,
+    # and the follow-up falls due a week after that
+    assert d.loc["follow_up", "due_at"] == pd.Timestamp("2026-01-19T23:59:00Z")
     assert d.loc["follow_up", "status"] == "missing"
+    agenda_item = next(i for i in agenda([iv], datetime(2026, 1, 6, tzinfo=UTC))
+                       if i.step == Step.FOLLOW_UP)
+    assert agenda_item.due_at == datetime(2026, 1, 19, 23, 59, tzinfo=UTC)
+    assert "assumed a week after the interview" in agenda_item.reason
 
 
 def test_statuses_by_hand():
@@ -55,7 +70,8 @@ def test_statuses_by_hand():
     assert d["a", "ask_next_steps"] == "on time"  # marked at 11:00, the end itself: not late
     assert d["b", "thank_you"] == "late" and d["a", "thank_you"] == "on time"
     assert d["a", "follow_up"] == "not needed"  # they answered before it fell due
-    assert d["c", "follow_up"] == "late"  # 03-21 10:00, due 03-20 23:59
+    # 03-21 10:00, due 03-20 23:59: within the 2 days either side of "a week after"
+    assert d["c", "follow_up"] == "on time"
     assert d["b", "review_profiles"] == "missing"
 
 
@@ -89,7 +105,8 @@ def test_open_steps_are_not_counted(journal):
 
 def test_empty_journal(journal):
     c = playbook_compliance(journal.frames())
-    assert c["step"].tolist() == [s.value for s in Step] and (c["due"] == 0).all()
+    assert c["step"].tolist() == [*(s.value for s in Step), "info_reply"]
+    assert (c["due"] == 0).all()
     assert step_deadlines(journal.frames()).empty
 
 

@@ -61,7 +61,8 @@ def test_report_tables_equal_each_analysis_run_on_its_own(demo_frames):
     for name, table in alone.items():
         pd.testing.assert_frame_equal(tables[name], table, obj=name)
     deadlines = an.step_deadlines(demo_frames, as_of)
-    assert len(deadlines) == 6 * len(tables["employer_times"])
+    requests = demo_frames["employer_events"]["kind"] == "info_request"
+    assert len(deadlines) == 6 * len(tables["employer_times"]) + requests.sum()
     assert list(deadlines["status"].cat.categories) == an.STATUSES
 
 

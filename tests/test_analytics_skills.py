@@ -201,3 +201,19 @@ def test_interviews_at_the_same_moment_are_ordered_by_id(journal):
     h = score_history(journal.frames(), by="skill", window=2)
     assert h["interview_id"].tolist() == ["aa", "mm", "zz"]
     assert h["rolling_mean"].tolist() == [5.0, 4.0, 2.0]
+
+
+@pytest.mark.parametrize(("scores", "clipped"),
+                         [([1, 1, 1, 1, 2], True), ([2, 3, 3, 3, 4], False)])
+def test_recent_interval_stays_on_the_1_to_5_scale(journal, scores, clipped):
+    from scipy import stats
+
+    t = skill_trends(_monthly(journal, scores)).set_index("area").loc["communication"]
+    mean, sd = pd.Series(scores).mean(), pd.Series(scores).std(ddof=1)
+    half = stats.t.ppf(0.975, len(scores) - 1) * sd / math.sqrt(len(scores))
+    assert t["recent"] == pytest.approx(mean)
+    if clipped:  # the raw interval would reach below 1, a score nobody can get
+        assert mean - half < 1 and t["recent_low"] == 1.0
+    else:
+        assert t["recent_low"] == pytest.approx(mean - half) and mean - half > 1
+    assert t["recent_high"] == pytest.approx(min(mean + half, 5.0))

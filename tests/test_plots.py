@@ -68,7 +68,8 @@ def test_response_figure_draws_the_deadlines():
     fig = _all_figures(tiny_frames())["responses"]
     lines = [line.get_xdata()[0] for ax in fig.axes for line in ax.get_lines()]
     assert 48 in lines and 24 in lines
-    assert "67% within 48 h (n = 3 sent)" in _texts(fig)
+    # the share of those due, as the report and Reflect count it
+    assert "2 of 3 on time, within 48 h (n = 3 due)" in _texts(fig)
 
 
 def test_funnel_and_reliability_show_their_intervals():

@@ -111,3 +111,13 @@ def test_cli_refuses_bad_input(tmp_path, capsys):
         main(["report", "--journal", str(tmp_path / "x.sqlite"), "--format", "pdf"])
     assert exc.value.code == 2
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_five_verdicts_or_more_come_with_the_chance_of_a_wrong_one(demo_text, journal):
+    # the demo's trends hold a dozen verdicts
+    assert "about one in twenty of them will be wrong by chance" in demo_text
+    # one interview: no verdict at all, so no such note
+    iv = Interview(company="Acme", role="R", starts_at=datetime(2026, 1, 5, tzinfo=UTC))
+    journal.add_many([iv, SkillScore(interview_id=iv.id, skill="communication", score=3)])
+    text = render_text(build_report(journal.frames(), as_of="2026-01-08"))
+    assert "one in twenty" not in text

@@ -12,14 +12,16 @@ Public functions (one module per topic):
 
 * skills -- :func:`score_history`, :func:`skill_trends` (:func:`trends_from_history`),
   :func:`weak_areas` (:func:`rank_areas`), :func:`focus_next` (:func:`practice_list`)
-* responses -- :func:`employer_response_times`, :func:`employer_response_summary`
-  (:func:`summarise_employer_times`), :func:`own_response_times`,
+* employer -- :func:`employer_response_times`, :func:`employer_response_summary`
+  (:func:`summarise_employer_times`)
+* responses -- :func:`own_response_times` (:func:`message_times`),
   :func:`own_response_summary` (:func:`summarise_own_times`), :func:`answer_minutes`
 * calibration -- :func:`calibration_points`, :func:`calibration` (:func:`brier_score`),
   :func:`reliability_table` (:func:`reliability_bins`), :func:`self_score_vs_outcome`
   (:func:`compare_self_scores`)
 * funnel -- :func:`funnel`
-* compliance -- :func:`step_deadlines`, :func:`playbook_compliance`
+* compliance -- :func:`step_deadlines` (every step of every interview, and every
+  information request: the one table of "on time"), :func:`playbook_compliance`
   (:func:`summarise_compliance`)
 
 >>> from afterview_analysis.journal import Journal
@@ -42,23 +44,28 @@ from afterview_analysis.analytics.calibration import (
     self_score_vs_outcome,
 )
 from afterview_analysis.analytics.compliance import (
+    JUDGED,
     STATUSES,
+    STEPS,
     playbook_compliance,
     step_deadlines,
     summarise_compliance,
 )
+from afterview_analysis.analytics.employer import (
+    GHOSTING_AFTER,
+    employer_response_summary,
+    employer_response_times,
+    summarise_employer_times,
+)
 from afterview_analysis.analytics.funnel import funnel
 from afterview_analysis.analytics.responses import (
     FOLLOW_UP_TOLERANCE,
-    GHOSTING_AFTER,
     OWN_KINDS,
     TIMINGS,
     answer_minutes,
-    employer_response_summary,
-    employer_response_times,
+    message_times,
     own_response_summary,
     own_response_times,
-    summarise_employer_times,
     summarise_own_times,
 )
 from afterview_analysis.analytics.skills import (
@@ -79,11 +86,13 @@ __all__ = [
     "FLAT_MARGIN",
     "FOLLOW_UP_TOLERANCE",
     "GHOSTING_AFTER",
+    "JUDGED",
     "MIN_OUTCOMES",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",
     "OWN_KINDS",
     "STATUSES",
+    "STEPS",
     "TIMINGS",
     "WINDOW",
     "AnalysisError",
@@ -96,6 +105,7 @@ __all__ = [
     "employer_response_times",
     "focus_next",
     "funnel",
+    "message_times",
     "own_response_summary",
     "own_response_times",
     "playbook_compliance",

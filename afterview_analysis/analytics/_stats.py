@@ -26,11 +26,13 @@ from statistics import NormalDist
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "CONFIDENCE",
     "linear_trend",
     "median_iqr",
+    "quartiles",
     "t_cdf",
     "t_quantile",
     "welch_interval",
@@ -39,6 +41,7 @@ __all__ = [
 
 #: Every interval the analysis shows is a 95 % interval.
 CONFIDENCE = 0.95
+_QUARTILES = {"q1": 0.25, "median": 0.5, "q3": 0.75}
 
 
 def _betacf(a: float, b: float, x: float) -> float:
@@ -239,3 +242,20 @@ def median_iqr(values: Any) -> dict[str, float]:
         return {"n": 0, "median": math.nan, "q1": math.nan, "q3": math.nan}
     q1, med, q3 = np.quantile(xs, [0.25, 0.5, 0.75])
     return {"n": int(xs.size), "median": float(med), "q1": float(q1), "q3": float(q3)}
+
+
+def quartiles(values: pd.Series, groups: list[pd.Series], prefix: str) -> pd.DataFrame:
+    """n, median, q1 and q3 (pandas' linear quantiles) of ``values`` per group of
+    ``groups`` (a list of keys; NaN values left out), as columns ``prefix_n``, ...
+
+    >>> import pandas as pd
+    >>> quartiles(pd.Series([1.0, 2, 3, 9]), [pd.Series(["a", "a", "a", "b"])], "x")
+    ... # doctest: +NORMALIZE_WHITESPACE
+       x_n  x_q1  x_median  x_q3
+    a    3   1.5       2.0   2.5
+    b    1   9.0       9.0   9.0
+    """
+    g = values.groupby(groups[0] if len(groups) == 1 else groups, observed=False)
+    out = g.quantile(list(_QUARTILES.values())).unstack()
+    out = out.reindex(columns=list(_QUARTILES.values())).set_axis(list(_QUARTILES), axis=1)
+    return pd.concat([g.count().rename("n"), out], axis=1).add_prefix(f"{prefix}_")

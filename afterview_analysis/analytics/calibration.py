@@ -93,10 +93,12 @@ def calibration(frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES) -
     50 % scores 0.25). ``brier_low``/``brier_high``: 95 % t interval of that mean.
     ``base_rate``: share that advanced; ``reference`` = base_rate * (1 - base_rate), the
     Brier score of always predicting the base rate; ``skill`` = 1 - brier / reference
-    (above 0: better than that constant guess). ``verdict``: "not enough outcomes" below
-    ``min_n``, else "better than the base rate", "worse than the base rate" (the interval
-    of the Brier score lies wholly below / above the reference) or "not clearly better
-    than the base rate".
+    (above 0: better than that constant guess). ``diff`` = brier - reference, as the mean
+    of the paired per-interview differences (your squared error minus the base rate's on
+    the same interview), with its 95 % paired t interval ``diff_low``/``diff_high``.
+    ``verdict``: "not enough outcomes" below ``min_n``, else "better than the base rate"
+    / "worse than the base rate" when that interval lies wholly below / above 0, or "not
+    clearly better than the base rate".
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> c = calibration(tiny_frames())
@@ -112,21 +114,28 @@ def brier_score(points: pd.DataFrame, min_n: int = MIN_OUTCOMES) -> pd.DataFrame
     n = len(pts)
     nan = math.nan
     row = {"n": n, "brier": nan, "brier_low": nan, "brier_high": nan, "base_rate": nan,
-           "reference": nan, "skill": nan, "min_n": min_n}
+           "reference": nan, "skill": nan, "diff": nan, "diff_low": nan, "diff_high": nan,
+           "min_n": min_n}
     if n:
-        sq = (pts["predicted"].to_numpy() - pts["advanced"].to_numpy()) ** 2
-        base = float(pts["advanced"].mean())
-        ref = base * (1 - base)
-        row.update(brier=float(sq.mean()), base_rate=base, reference=ref,
-                   skill=1 - float(sq.mean()) / ref if ref > 0 else nan)
+        outcome = pts["advanced"].astype("float64")
+        base = float(outcome.mean())
+        sq = (pts["predicted"] - outcome) ** 2
+        # the same interviews scored by the constant forecast of the base rate
+        paired = sq - (base - outcome) ** 2
+        row.update(brier=sq.mean(), base_rate=base, reference=base * (1 - base),
+                   diff=paired.mean())
+        row["skill"] = 1 - row["brier"] / row["reference"] if row["reference"] > 0 else nan
         if n >= 2:
-            half = t_quantile(0.5 + CONFIDENCE / 2, n - 1) * float(sq.std(ddof=1)) / math.sqrt(n)
+            t = t_quantile(0.5 + CONFIDENCE / 2, n - 1)
+            half = t * sq.std(ddof=1) / math.sqrt(n)
             row.update(brier_low=max(row["brier"] - half, 0.0), brier_high=row["brier"] + half)
+            half = t * paired.std(ddof=1) / math.sqrt(n)
+            row.update(diff_low=row["diff"] - half, diff_high=row["diff"] + half)
     if n < min_n:
         verdict = "not enough outcomes"
-    elif row["brier_high"] < row["reference"]:
+    elif row["diff_high"] < 0:
         verdict = "better than the base rate"
-    elif row["brier_low"] > row["reference"]:
+    elif row["diff_low"] > 0:
         verdict = "worse than the base rate"
     else:
         verdict = "not clearly better than the base rate"

@@ -1,7 +1,11 @@
 """The funnel: interviews per stage, how many moved on, how they ended.
 
-* :func:`funnel` -- per stage: counts per outcome and the conversion to the next step
-  (advanced or offer, among the resolved), with a 95 % Wilson interval.
+* :func:`funnel` -- per stage: counts per outcome (they add up to the stage's
+  interviews) and the conversion to the next step (advanced or offer, among the
+  interviews the employer decided), with a 95 % Wilson interval.
+
+An interview the user withdrew from is counted, but not as decided: the employer never
+said yes or no, exactly as in :mod:`~afterview_analysis.analytics.calibration`.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ __all__ = ["funnel"]
 def funnel(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Per stage (in process order; stages without interviews left out): ``interviews``,
     one count column per outcome (``pending``, ``advanced``, ``offer``, ``rejected``,
-    ``withdrawn``, ``ghosted``), ``resolved`` (all but pending), ``moved_on`` (advanced +
-    offer), ``conversion`` = moved_on / resolved and its 95 % Wilson interval
-    ``low``/``high`` (NaN while nothing is resolved).
+    ``withdrawn``, ``ghosted``; they add up to ``interviews``), ``resolved`` (decided by
+    the employer: advanced, offer, rejected or ghosted; pending and withdrawn are not),
+    ``moved_on`` (advanced + offer), ``conversion`` = moved_on / resolved and its 95 %
+    Wilson interval ``low``/``high`` (NaN while nothing is resolved).
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> f = funnel(tiny_frames())
@@ -40,7 +45,7 @@ def funnel(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     out = counts.reset_index(names="stage")
     out.columns.name = None
     out.insert(1, "interviews", counts.sum(axis=1).to_numpy())
-    out["resolved"] = out["interviews"] - out["pending"]
+    out["resolved"] = out[["advanced", "offer", "rejected", "ghosted"]].sum(axis=1)
     out["moved_on"] = out["advanced"] + out["offer"]
     with np.errstate(invalid="ignore", divide="ignore"):
         out["conversion"] = np.where(out["resolved"] > 0,

@@ -35,6 +35,7 @@ __all__ = [
     "FLAT_MARGIN",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",
+    "SCALE",
     "WINDOW",
     "focus_next",
     "practice_list",
@@ -55,6 +56,8 @@ MIN_TREND_SPAN_DAYS = 30
 FLAT_MARGIN = 0.05
 #: The recent level and the rolling mean use the last this many interviews of the area.
 WINDOW = 5
+#: Scores run from 1 to 5; an interval of a mean score is clipped to this range.
+SCALE = (1.0, 5.0)
 
 _DAYS = pd.Timedelta(days=30)
 _KINDS = {"skill": ("skill_scores", "skill"), "category": ("questions", "category")}
@@ -148,7 +151,9 @@ def _trend_row(area: pd.DataFrame, x: pd.Series, window: int, min_n: int,
     return {
         "n": len(area), "first_at": area["at"].iloc[0], "last_at": area["at"].iloc[-1],
         "mean": area["score"].mean(), "recent": recent.mean(), "recent_n": len(recent),
-        "recent_low": recent.mean() - half, "recent_high": recent.mean() + half,
+        # a mean of 1-5 scores lies in 1-5: so does its interval (clipped, as said)
+        "recent_low": max(recent.mean() - half, SCALE[0]),
+        "recent_high": min(recent.mean() + half, SCALE[1]),
         "slope_30d": fit["slope"], "ci_low": fit["ci_low"], "ci_high": fit["ci_high"],
         "verdict": _verdict(fit, len(area), span_days, min_n),
     }
@@ -198,7 +203,8 @@ def skill_trends(
 
     Columns: ``kind``, ``area``, ``n`` (dated interviews scoring the area), ``first_at``,
     ``last_at``, ``mean``; ``recent`` = mean of the last ``window`` scores (``recent_n`` of
-    them) with its 95 % t interval ``recent_low``/``recent_high``; ``slope_30d`` =
+    them) with its 95 % t interval ``recent_low``/``recent_high``, clipped to the 1-5
+    scale (:data:`SCALE`); ``slope_30d`` =
     ordinary least-squares slope of score on time, in points per 30 days, with its 95 %
     t interval (n - 2 df) ``ci_low``/``ci_high``; ``verdict``:
 

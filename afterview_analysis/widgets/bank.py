@@ -156,7 +156,11 @@ class BankView:
             return
         for part in self._bank_parts:
             part.layout.display = None
-        from afterview_analysis.analytics.bank import practice_effect, theme_scores
+        from afterview_analysis.analytics.bank import (
+            MIN_PRACTISED,
+            practice_effect,
+            theme_scores,
+        )
 
         frames = self.journal.frames()
         themes = theme_scores(frames)
@@ -171,15 +175,18 @@ class BankView:
                          f"{_interval(weakest['low'], weakest['high'])}).")
         if effect["verdict"] == "not enough data":
             lines.append(" Practice: not enough data yet to tell whether practised questions "
-                         f"score better (practised askings: {effect['n_practised']}, "
-                         f"unpractised: {effect['n_unpractised']}).")
+                         "score better than unpractised ones of the same category (askings "
+                         f"after a practice: {effect['n_practised']}, without: "
+                         f"{effect['n_unpractised']}; {MIN_PRACTISED} of each in one "
+                         "category are needed).")
         else:
             way = "higher" if effect["diff"] >= 0 else "lower"
             lines.append(
                 f" Practice: {esc(effect['verdict'])}. Practised questions scored "
                 f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
-                f"category (n = {effect['n_practised']} practised, {effect['n_unpractised']} "
-                f"unpractised; {_interval(effect['low'], effect['high'])}).")
+                f"category (n = {effect['n_compared_practised']} practised, "
+                f"{effect['n_compared_unpractised']} unpractised; "
+                f"{_interval(effect['low'], effect['high'])}).")
         self.summary.value = "".join(lines) + "</p>"
         rows = "".join(
             f"<tr><td>{esc(r['theme'])}</td><td>{r['n']}</td><td>{r['mean']:.2f}</td>"

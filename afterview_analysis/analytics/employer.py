@@ -1,0 +1,148 @@
+"""How fast the employer answers, and whether they keep the date they gave.
+
+A promised feedback date means the end of that day in the user's zone
+(:func:`afterview_analysis.rules.end_of_day`). Summaries are medians with the
+interquartile range (pandas' linear quantiles) and n; shares carry a 95 % Wilson
+interval. ``as_of`` (default: now) is the moment the journal is read at: later events are
+ignored.
+
+* :func:`employer_response_times` -- per interview: days to the first employer response,
+  days late or early against the promised date, status (answered, waiting, ghosting
+  candidate).
+* :func:`employer_response_summary` -- the same by company, stage or overall
+  (:func:`summarise_employer_times` of a times table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from afterview_analysis.analytics._frames import (
+    AnalysisError,
+    as_of_timestamp,
+    interviews,
+    rows_of_interviews,
+    scores,
+    user_zone,
+    utc,
+)
+from afterview_analysis.analytics._stats import quartiles, wilson_interval
+from afterview_analysis.analytics._steps import end_of_day
+from afterview_analysis.records import Stage
+from afterview_analysis.rules import FOLLOW_UP_AFTER
+
+__all__ = ["GHOSTING_AFTER", "employer_response_summary", "employer_response_times",
+           "summarise_employer_times"]
+
+#: No answer this long after the promised date: a ghosting candidate (the follow-up fell
+#: due a week after the date, and another week passed).
+GHOSTING_AFTER = 2 * FOLLOW_UP_AFTER
+
+_DAY = pd.Timedelta(days=1)
+
+
+def employer_response_times(
+    frames: Mapping[str, pd.DataFrame], as_of: Any = None
+) -> pd.DataFrame:
+    """Per interview: how long the employer took, and whether they kept their date.
+
+    Columns: ``interview_id``, ``company``, ``stage``, ``ends_at``, ``feedback_by`` (the
+    promised date), ``promised_at`` (its end, in the user's zone, as UTC),
+    ``first_response_at`` and ``first_response_kind`` (the earliest employer event up to
+    ``as_of`` other than a request for more information, which is not an answer),
+    ``days_to_response`` = (first response - interview end) in days, ``days_late`` =
+    (first response - promised_at) in days (negative: early; NaN without either), and
+    ``status``: "answered"; "ghosting candidate" when nothing came :data:`GHOSTING_AFTER`
+    after the promised date (or the user marked it ghosted); "waiting" otherwise (also
+    when no date was promised). Interviews that have not ended by ``as_of`` are left
+    out. Rows by the interview's end.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> r = employer_response_times(tiny_frames(), as_of="2026-04-01")
+    >>> r[["interview_id", "days_to_response", "days_late", "status"]].round(2).to_numpy().tolist()
+    [['a', 6.92, 2.38, 'answered'], ['b', 5.17, -1.37, 'answered'], ['c', nan, nan, 'ghosting candidate']]
+    """  # noqa: E501
+    now = as_of_timestamp(as_of)
+    iv = interviews(frames, ["company", "stage", "outcome", "ends_at", "feedback_by"])
+    ev = rows_of_interviews(frames, "employer_events", ["kind", "at"])
+    answers = (ev.assign(at=utc(ev["at"]), kind=ev["kind"].astype("str"))
+               .query("at <= @now and kind != 'info_request'")
+               .sort_values("at", kind="stable")
+               .drop_duplicates("interview_id")
+               .rename(columns={"at": "first_response_at", "kind": "first_response_kind"}))
+    out = (iv[iv["ends_at"] <= now]
+           .astype({"company": "str", "stage": "str", "outcome": "str"})
+           .assign(feedback_by=lambda d: pd.to_datetime(d["feedback_by"], errors="coerce")
+                   .astype("datetime64[us]"))
+           .merge(answers, on="interview_id", how="left"))
+    out["promised_at"] = end_of_day(out["feedback_by"], user_zone(frames))
+    out["days_to_response"] = (out["first_response_at"] - out["ends_at"]) / _DAY
+    out["days_late"] = (out["first_response_at"] - out["promised_at"]) / _DAY
+    answered = out["first_response_at"].notna()
+    overdue = out["promised_at"].notna() & (now > out["promised_at"] + GHOSTING_AFTER)
+    ghosted = ~answered & (overdue | (out["outcome"] == "ghosted"))
+    out["status"] = pd.Series("waiting", index=out.index, dtype="str").case_when(
+        [(answered, "answered"), (ghosted, "ghosting candidate")])
+    cols = ["interview_id", "company", "stage", "ends_at", "feedback_by", "promised_at",
+            "first_response_at", "first_response_kind", "days_to_response", "days_late",
+            "status"]
+    return out[cols].sort_values("ends_at", kind="stable").reset_index(drop=True)
+
+
+def summarise_employer_times(times: pd.DataFrame, by: str | None = "stage") -> pd.DataFrame:
+    """:func:`employer_response_summary` of an :func:`employer_response_times` table."""
+    if by not in ("stage", "company", None):
+        raise AnalysisError(f"by = {by!r}: must be 'stage', 'company' or None")
+    cols = ([by] if by else []) + ["interviews"] + [
+        f"{p}_{s}" for p in ("days", "late") for s in ("n", "median", "q1", "q3")
+    ] + ["ghosting", "ghosting_share", "ghosting_low", "ghosting_high"]
+    if times.empty and by:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
+    if by == "stage":  # the stages that occur, in process order
+        stage = times[by].astype("str")
+        seen = set(stage.dropna())
+        order = [s.value for s in Stage if s.value in seen] + sorted(seen - set(Stage))
+        key = stage.astype(pd.CategoricalDtype(order))
+    elif by:
+        key = times[by].astype("str")
+    else:
+        key = pd.Series(0, index=times.index).astype(pd.CategoricalDtype([0]))
+    ghosting = (times["status"] == "ghosting candidate").astype("int64")
+    out = pd.concat([
+        ghosting.groupby(key, observed=False).size().rename("interviews"),
+        quartiles(scores(times["days_to_response"]), [key], "days"),
+        quartiles(scores(times["days_late"]), [key], "late"),
+        ghosting.groupby(key, observed=False).sum().rename("ghosting"),
+    ], axis=1)
+    out = out.reset_index(names=by) if by else out.reset_index(drop=True)
+    out = out.astype({c: "int64" for c in ("interviews", "days_n", "late_n", "ghosting")})
+    if by:
+        out[by] = out[by].astype("str")
+    out["ghosting_share"] = out["ghosting"] / out["interviews"]
+    out["ghosting_low"], out["ghosting_high"] = wilson_interval(out["ghosting"],
+                                                                out["interviews"])
+    return out[cols]
+
+
+def employer_response_summary(
+    frames: Mapping[str, pd.DataFrame], by: str | None = "stage", as_of: Any = None
+) -> pd.DataFrame:
+    """Employer response times by ``by`` ("stage", "company" or None for overall).
+
+    Per group (stages in process order, companies by name; one row when ``by`` is None):
+    ``interviews``; ``days_n``/``days_median``/``days_q1``/``days_q3`` of
+    :func:`employer_response_times`' ``days_to_response``; the same for ``days_late``
+    (``late_*``); ``ghosting`` (count), ``ghosting_share`` of the interviews and its
+    95 % Wilson interval ``ghosting_low``/``ghosting_high``.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> s = employer_response_summary(tiny_frames(), by=None, as_of="2026-04-01")
+    >>> s[["interviews", "days_n", "days_median", "ghosting"]].round(2).to_numpy().tolist()
+    [[3.0, 2.0, 6.04, 1.0]]
+    """
+    if by not in ("stage", "company", None):
+        raise AnalysisError(f"by = {by!r}: must be 'stage', 'company' or None")
+    return summarise_employer_times(employer_response_times(frames, as_of), by)
