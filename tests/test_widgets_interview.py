@@ -528,3 +528,59 @@ def test_the_rubric_alone_ticks_assessing(journal):
     view.save_button.click()
     steps = {s.step for s in journal.find(PlaybookStep, interview_id=view.state.id)}
     assert steps == {Step.ASSESS_PERFORMANCE}
+
+
+def test_references_are_kept_once_and_given_per_interview(journal):
+    from afterview_analysis.records import HeadsUp, Reference
+
+    view = InterviewFormView(journal, now=lambda: NOW)
+    fill_new(view)
+    ref = view.reference_fields
+    ref["name"].value, ref["relationship"].value = "Ruth Adeyemi", "former manager"
+    ref["email"].value = "ruth@example"  # not an address: refused, nothing written
+    ref["speaks_to"].value = "my work on the billing migration"
+    view.save_button.click()
+    assert "Not saved" in view.status.value
+    assert "Reference&#x27;s email must be an email address" in view.errors[
+        "reference.email"].value
+    assert journal.counts()["interviews"] == 0 and journal.find(Reference) == []
+    assert ref["speaks_to"].value == "my work on the billing migration"  # typing kept
+    ref["email"].value = "ruth@example.com"
+    view.save_button.click()
+    assert "Saved new interview" in view.status.value, view.status.value
+    (kept,) = journal.find(Reference)
+    assert kept.speaks_to == "my work on the billing migration"
+    first = view.state.id
+    assert [h.reference_id for h in journal.find(HeadsUp, interview_id=first)] == [kept.id]
+    assert view.reference_picker.value == (kept.id,) and ref["name"].value == ""
+
+    view.new_button.click()  # a second interview gives the same reference: kept once
+    fill_new(view, company="Bolt")
+    view.reference_picker.value = (kept.id,)
+    view.save_button.click()
+    assert len(journal.find(Reference)) == 1
+    assert len(journal.find(HeadsUp, reference_id=kept.id)) == 2
+    view.reference_picker.value = ()  # no longer given for this one
+    view.save_button.click()
+    assert len(journal.find(HeadsUp, reference_id=kept.id)) == 1
+
+
+def test_an_information_request_records_who_sent_it(journal):
+    view = InterviewFormView(journal, now=lambda: NOW)
+    fill_new(view)
+    view.add_interviewer_button.click()
+    row = view.interviewer_rows[-1].fields
+    row["name"].value, row["contact_role"].value = "Lena Hoffmann", "recruiter"
+    view.save_button.click()
+    events = view.events
+    assert [label for label, _ in events.sender.options][-1] == "Lena Hoffmann (recruiter)"
+    events.kind.value = "info_request"
+    events.sender.value = events.sender.options[-1][1]
+    events.note.value = "Could you send two work samples?"
+    events.record_button.click()
+    (event,) = journal.find(EmployerEvent)
+    lena = next(p for p in journal.load_interview(view.state.id).interviewers
+                if p.name == "Lena Hoffmann")
+    assert event.contact_id == lena.id and lena.contact_role == "recruiter"
+    assert "from Lena Hoffmann" in events.listing.value
+    assert "info request" in events.listing.value

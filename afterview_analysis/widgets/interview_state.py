@@ -44,6 +44,7 @@ from afterview_analysis.records import (
     Question,
     Record,
     RecordError,
+    Reference,
     SkillScore,
     Stage,
     Step,
@@ -54,12 +55,14 @@ from afterview_analysis.widgets._common import combine_local, split_local
 
 __all__ = [
     "FIELD_LABELS",
+    "REFERENCE_LABELS",
     "STEP_LABELS",
     "EventFormState",
     "FormError",
     "InterviewFormState",
     "InterviewerRow",
     "QuestionRow",
+    "ReferenceRow",
     "build_record",
     "check_fields",
     "outcome_for_event",
@@ -101,6 +104,15 @@ FIELD_LABELS: dict[str, str] = {
     "kind": "Event",
     "at": "When",
     "note": "Note",
+}
+
+#: Words for the reference fields ("They can speak to must be ...").
+REFERENCE_LABELS: dict[str, str] = {
+    "name": "Reference's name",
+    "relationship": "Relationship",
+    "email": "Reference's email",
+    "phone": "Reference's phone",
+    "speaks_to": "They can speak to",
 }
 
 STEP_LABELS: dict[Step, str] = {
@@ -231,6 +243,24 @@ class QuestionRow:
 
 
 @dataclass
+class ReferenceRow:
+    """A new reference as typed (kept once in the journal, given for this interview)."""
+
+    name: str = ""
+    relationship: str = ""
+    email: str = ""
+    phone: str = ""
+    speaks_to: str = ""
+
+    def values(self) -> dict[str, Any]:
+        return {k: getattr(self, k)
+                for k in ("name", "relationship", "email", "phone", "speaks_to")}
+
+    def is_blank(self) -> bool:
+        return not any(v.strip() for v in self.values().values())
+
+
+@dataclass
 class InterviewFormState:
     """Everything on the "after the interview" form, as the user typed it."""
 
@@ -264,6 +294,10 @@ class InterviewFormState:
     skill_ids: dict[str, str] = field(default_factory=dict)
     #: steps marked done, with their stored record (done time and note kept on edit)
     steps: dict[Step, PlaybookStep] = field(default_factory=dict)
+    #: ids of the saved references given for this interview
+    references: tuple[str, ...] = ()
+    #: a new reference typed on this form (saved with the interview when not blank)
+    new_reference: ReferenceRow = field(default_factory=ReferenceRow)
 
     # ---- building
 
@@ -396,6 +430,20 @@ class InterviewFormState:
             steps=[self.steps[s] for s in Step if s in self.steps],
         )
 
+    def reference_records(self) -> tuple[Reference | None, list[str]]:
+        """The new reference to keep (None when its row is blank) and the ids of every
+        reference given for this interview; :class:`FormError` keyed ``reference.<field>``.
+        """
+        new = None
+        if not self.new_reference.is_blank():
+            errors: dict[str, str] = {}
+            new = build_record(Reference, self.new_reference.values(), "reference.", errors,
+                               REFERENCE_LABELS)
+            if errors:
+                raise FormError(errors)
+        given = list(dict.fromkeys(self.references))
+        return new, given + ([new.id] if new is not None else [])
+
     def mark_done(self, step: Step, at: datetime | None = None) -> PlaybookStep:
         """Tick a playbook step (kept with its time; saved with the interview)."""
         record = PlaybookStep(interview_id=self.id, step=step, done_at=at or utc_now())
@@ -488,6 +536,8 @@ class EventFormState:
     day: date | None = None
     clock: str = "12:00"
     note: str = ""
+    #: who sent it (an interviewer, recruiter or HR contact's id; "" when not said)
+    contact_id: str = ""
 
     def to_record(self, interview_id: str) -> EmployerEvent:
         errors: dict[str, str] = {}
@@ -496,7 +546,8 @@ class EventFormState:
         except ValueError as exc:
             errors["at"] = f"When {exc}"
             at = None
-        values = {"interview_id": interview_id, "kind": self.kind, "note": self.note}
+        values = {"interview_id": interview_id, "kind": self.kind, "note": self.note,
+                  "contact_id": self.contact_id or None}
         if at is None:
             errors.update(check_fields(EmployerEvent, values, ""))
             raise FormError(errors)

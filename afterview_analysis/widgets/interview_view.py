@@ -52,6 +52,7 @@ from afterview_analysis.widgets._common import (
 from afterview_analysis.widgets.interview_state import (
     FIELD_LABELS,
     KEEP_IN_TOUCH,
+    REFERENCE_LABELS,
     STEP_LABELS,
     EventFormState,
     FormError,
@@ -314,6 +315,29 @@ class InterviewFormView:
                                        "av-add-question")
         self.add_question_button.on_click(lambda _b: self._add_question())
         self.questions_box = css(ipw.VBox([]), "av-questions")
+        self.reference_picker = css(ipw.SelectMultiple(
+            description="Given for this", style=s, layout=_WIDE, rows=4),
+            "av-reference-picker")
+        self.reference_fields: dict[str, ipw.Text] = {}
+        ref_cells = []
+        for name, hint in (("name", "to add a new reference"), ("relationship",
+                           "e.g. former manager"), ("email", "name@example.com"),
+                           ("phone", "+49 30 1234567"),
+                           ("speaks_to", "finish the sentence: they can speak to ... "
+                            "e.g. my work on the billing migration")):
+            widget = css(ipw.Text(description=REFERENCE_LABELS[name], placeholder=hint,
+                                  style=s, layout=_WIDE), f"av-ref-{_cls(name)}")
+            self.reference_fields[name] = widget
+            self.errors[f"reference.{name}"] = _error_slot(f"ref-{_cls(name)}")
+            ref_cells.append(labelled(widget, self.errors[f"reference.{name}"]))
+        self.references_box = css(ipw.VBox([
+            ipw.HTML("<small>References are kept once and given for any number of "
+                     "interviews. Pick the ones you gave here (Ctrl- or Cmd-click for "
+                     "several), or add a new one below; <i>Messages</i> drafts the "
+                     "heads-up to them.</small>"),
+            self.reference_picker,
+            ipw.HTML("<b>Add a reference</b>"), *ref_cells,
+        ]), "av-references")
         self.skill_controls: dict[str, ipw.ToggleButtons] = {}
         skill_rows = []
         for name in self.skills:
@@ -364,7 +388,9 @@ class InterviewFormView:
             ipw.HBox([self.picker, self.new_button]),
             head("1 · The interview"), self.interview_box,
             head("2 · Next steps the employer stated"), self.next_steps_box,
-            head("Interviewers"), self.interviewers_box, self.add_interviewer_button,
+            head("Interviewers, recruiter and HR"), self.interviewers_box,
+            self.add_interviewer_button,
+            head("References you gave"), self.references_box,
             head("3 · Questions you remember"), self.questions_box, self.add_question_button,
             head("Skill rubric (1-5) and reflection"), self.reflection_box,
             head("Playbook checklist"), self.steps_box,
@@ -418,6 +444,9 @@ class InterviewFormView:
         st.skill_scores = {
             name: (c.value or None) for name, c in self.skill_controls.items()
         }
+        st.references = tuple(self.reference_picker.value)
+        for name, widget in self.reference_fields.items():
+            setattr(st.new_reference, name, widget.value)
         return st
 
     def show_state(self) -> None:
@@ -432,6 +461,7 @@ class InterviewFormView:
                     widget.value = getattr(st, name)
             for name, control in self.skill_controls.items():
                 control.value = st.skill_scores.get(name) or 0
+            self._show_references()
             self.interviewer_rows = [InterviewerRowView(r, self._remove_row)
                                      for r in st.interviewers]
             self.question_rows = [QuestionRowView(r, self._remove_row) for r in st.questions]
@@ -443,6 +473,28 @@ class InterviewFormView:
         self.events.show_events()
         self._shown = copy.deepcopy(self.read_state())
         self._pending_pick = None
+
+    def _show_references(self) -> None:
+        """The saved references as picker options (told ones say when), the state's
+        choice selected, the new-reference row filled from the state."""
+        from afterview_analysis.records import Reference
+
+        st = self.state
+        told = {}
+        if not st.is_new:
+            told = {h.reference_id: h.sent_at
+                    for h in self.journal.find(HeadsUp, interview_id=st.id) if h.sent_at}
+        options = []
+        for ref in self.journal.find(Reference):
+            label = ref.name + (f" \u00b7 {ref.relationship}" if ref.relationship else "")
+            if ref.id in told:
+                label += f" \u00b7 told {told[ref.id]:%Y-%m-%d}"
+            options.append((label, ref.id))
+        self.reference_picker.options = options
+        known = {value for _, value in options}
+        self.reference_picker.value = tuple(r for r in st.references if r in known)
+        for name, widget in self.reference_fields.items():
+            widget.value = getattr(st.new_reference, name)
 
     def has_unsaved_edits(self) -> bool:
         """True when the form differs from what was last loaded or saved."""
@@ -599,6 +651,8 @@ class InterviewFormView:
         else:
             log = self.journal.load_interview(interview_id)
             self.state = InterviewFormState.from_log(log, self.skills, self.zone)
+            self.state.references = tuple(dict.fromkeys(
+                h.reference_id for h in self.journal.find(HeadsUp, interview_id=interview_id)))
         self._set_picker(interview_id)
         self.show_state()
         self.status.value = ""
@@ -616,11 +670,35 @@ class InterviewFormView:
         """Fill the form from a stored interview (as picking it does)."""
         self._pick(interview_id)
 
+    def _save_references(self, interview_id: str, new: Any, given: list[str]) -> None:
+        """Keep a new reference and make the interview's references the ones given (a
+        reference already told about this interview stays given)."""
+        if new is not None:
+            self.journal.add(new)
+        stored = self.journal.find(HeadsUp, interview_id=interview_id)
+        for h in stored:
+            if h.reference_id not in given and h.sent_at is None:
+                self.journal.delete(HeadsUp, h.id)
+        have = {h.reference_id for h in stored}
+        for reference_id in given:
+            if reference_id not in have:
+                self.journal.add(HeadsUp(interview_id=interview_id, reference_id=reference_id))
+
     def save(self) -> bool:
         """Validate and store the whole form; errors go next to the fields, nothing stored."""
         st = self.read_state()
         try:
-            log = st.to_log()
+            errors: dict[str, str] = {}
+            try:
+                new_reference, given = st.reference_records()
+            except FormError as exc:
+                errors.update(exc.errors)
+            try:
+                log = st.to_log()
+            except FormError as exc:
+                errors = {**exc.errors, **errors}
+            if errors:
+                raise FormError(errors)
         except FormError as exc:
             self.show_errors(exc.errors)
             n = len(exc.errors)
@@ -639,10 +717,12 @@ class InterviewFormView:
         before = None if st.is_new else self.journal.load_interview(st.id)
         ticked = steps_done_by_logging(log, self.now(), before)
         try:
-            self.journal.save_interview(
-                log.interview, interviewers=log.interviewers, questions=log.questions,
-                skill_scores=log.skill_scores, steps=[*log.steps, *ticked],
-            )
+            with self.journal.transaction():
+                self.journal.save_interview(
+                    log.interview, interviewers=log.interviewers, questions=log.questions,
+                    skill_scores=log.skill_scores, steps=[*log.steps, *ticked],
+                )
+                self._save_references(log.interview.id, new_reference, given)
         except (JournalError, AfterviewError) as exc:
             self.show_errors({})
             self.status.value = error_html(f"Not saved: {exc}")
@@ -671,6 +751,8 @@ class EmployerEventsView:
         self.clock = css(ipw.Text(description="Time (HH:MM)", value="12:00", style=s),
                          "av-event-time")
         self.note = css(ipw.Textarea(description="Note", style=s, layout=_WIDE), "av-event-note")
+        self.sender = css(ipw.Dropdown(description="From", style=s, options=[("", "")]),
+                          "av-event-from")
         self.errors = {name: _error_slot(f"event-{name}") for name in ("kind", "at", "note")}
         self.record_button = css(ipw.Button(description="Record event", icon="inbox"),
                                  "av-event-record")
@@ -681,14 +763,20 @@ class EmployerEventsView:
             ipw.HTML("<h3>Later: what the employer did</h3>"),
             labelled(self.kind, self.errors["kind"]),
             ipw.HBox([self.day, self.clock]), self.errors["at"],
-            labelled(self.note, self.errors["note"]),
+            labelled(self.note, self.errors["note"]), self.sender,
             self.record_button, self.status, self.listing,
         ])
 
     def show_events(self) -> None:
         from zoneinfo import ZoneInfo
 
+        from afterview_analysis.records import CONTACT_ROLE_WORDS, Interviewer
+
         st = self.form.state
+        people = [] if st.is_new else self.form.journal.find(Interviewer, interview_id=st.id)
+        self.sender.options = [("(not said)", "")] + [
+            (f"{p.name} ({CONTACT_ROLE_WORDS[p.contact_role]})", p.id) for p in people]
+        names = {p.id: p.name for p in people}
         if st.is_new:
             self.listing.value = "<i>Save the interview first to record employer events.</i>"
             return
@@ -698,7 +786,9 @@ class EmployerEventsView:
             return
         tz = ZoneInfo(self.form.zone)
         items = "".join(
-            f"<li>{e.at.astimezone(tz):%Y-%m-%d %H:%M} · <b>{esc(e.kind.value)}</b>"
+            f"<li>{e.at.astimezone(tz):%Y-%m-%d %H:%M} · "
+            f"<b>{esc(e.kind.value.replace('_', ' '))}</b>"
+            f"{' · from ' + esc(names[e.contact_id]) if e.contact_id in names else ''}"
             f"{' · ' + esc(e.note) if e.note else ''}</li>"
             for e in events
         )
@@ -712,7 +802,8 @@ class EmployerEventsView:
             self.status.value = error_html("Save the interview first, then record events.")
             return False
         state = EventFormState(zone=form.zone, kind=self.kind.value, day=self.day.value,
-                               clock=self.clock.value, note=self.note.value)
+                               clock=self.clock.value, note=self.note.value,
+                               contact_id=self.sender.value or "")
         try:
             event = state.to_record(form.state.id)
         except FormError as exc:
