@@ -70,6 +70,7 @@ from afterview_analysis.analytics.responses import (
 )
 from afterview_analysis.analytics.skills import (
     FLAT_MARGIN,
+    MIN_FOCUS_N,
     MIN_TREND_N,
     MIN_TREND_SPAN_DAYS,
     SKILL_ADVICE,
@@ -89,6 +90,7 @@ __all__ = [
     "FOLLOW_UP_TOLERANCE",
     "GHOSTING_AFTER",
     "JUDGED",
+    "MIN_FOCUS_N",
     "MIN_OUTCOMES",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",

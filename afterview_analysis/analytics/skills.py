@@ -30,9 +30,11 @@ from afterview_analysis.analytics._frames import (
     table,
 )
 from afterview_analysis.analytics._stats import CONFIDENCE, linear_trend, t_quantile
+from afterview_analysis.rules import MIN_FOCUS_N, SKILL_ADVICE, SKILL_CATEGORIES
 
 __all__ = [
     "FLAT_MARGIN",
+    "MIN_FOCUS_N",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",
     "SCALE",
@@ -229,13 +231,12 @@ def skill_trends(
 def rank_areas(trends: pd.DataFrame, by: str = "both") -> pd.DataFrame:
     """:func:`weak_areas` of a :func:`skill_trends` table."""
     kinds = _kinds(by)
-    # the upper end of the recent level's 95 % range: an area scored once (no range) or
-    # twice cannot outrank a weakness seen again and again
+    # an area seen in fewer than MIN_FOCUS_N interviews comes after every area seen more
+    # often: one low score cannot outrank a weakness seen again and again
     return (trends[trends["kind"].isin(kinds)]
-            .assign(_upper=trends["recent_high"].fillna(SCALE[1]),
-                    _slope=trends["slope_30d"].fillna(0.0))
-            .sort_values(["_upper", "recent", "_slope", "kind", "area"], kind="stable")
-            .drop(columns=["_upper", "_slope"])
+            .assign(_few=trends["n"] < MIN_FOCUS_N, _slope=trends["slope_30d"].fillna(0.0))
+            .sort_values(["_few", "recent", "_slope", "kind", "area"], kind="stable")
+            .drop(columns=["_few", "_slope"])
             .reset_index(drop=True)
             .assign(rank=lambda d: range(1, len(d) + 1)))
 
@@ -246,9 +247,9 @@ def weak_areas(
     window: int = WINDOW,
     min_n: int = MIN_TREND_N,
 ) -> pd.DataFrame:
-    """Areas ranked weakest first: by the upper end of the recent level's 95 % range (so
-    a low score seen once, with no range yet, does not outrank a weakness seen in five
-    interviews), then by the recent level, then by slope (declining first).
+    """Areas ranked weakest first: areas scored in at least :data:`MIN_FOCUS_N`
+    interviews before the others (so a low score seen once does not outrank a weakness
+    seen in five interviews), then by the recent level, then by slope (declining first).
 
     The :func:`skill_trends` columns plus ``rank`` (1 = weakest). Skills and question
     categories are ranked in one list when ``by="both"``.
@@ -264,22 +265,6 @@ _FOCUS_COLUMNS = ["rank", "kind", "area", "recent", "recent_n", "recent_low", "r
                   "verdict", "advice", "question", "category", "score", "latest_score",
                   "times_asked", "next_time", "company", "at"]
 
-#: Which kinds of question practise which rubric skill (declared, not guessed): the
-#: practice list of a skill draws its questions from these categories. A skill without
-#: categories gets advice instead (:data:`SKILL_ADVICE`).
-SKILL_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "technical depth": ("technical", "system_design"),
-    "problem solving": ("system_design", "technical"),
-    "communication": ("behavioural", "motivation"),
-    "culture fit": ("culture", "behavioural", "motivation"),
-    "preparation": ("motivation", "salary", "culture"),
-    "questions asked": (),
-}
-#: What to do for a skill no kind of question practises.
-SKILL_ADVICE: dict[str, str] = {
-    "questions asked": "Prepare three questions of your own for the next interview: about "
-                       "the team, the work of the first months, and how success is measured.",
-}
 _NO_MAP = "No kind of question is linked to this skill: note what to do differently."
 
 
