@@ -228,8 +228,9 @@ def render_html(sheet: dict[str, Any]) -> str:
             asked = "; ".join(
                 f"{a['company']}, {_stage_word(a['stage'])}, {a['at']}, scored {a['score']}/5"
                 for a in item["askings"])
+            theme = item["theme"].capitalize()
             parts.append(f'<div class="q"><h3>{e(item["title"])}</h3>'
-                         f'<div class="meta">{e(item["theme"])}. Asked: {e(asked)}</div>')
+                         f'<div class="meta">{e(theme)}. Asked: {e(asked)}</div>')
             if item["best_answer"]:
                 parts.append(f'<div class="best"><b>Best answer so far:</b> '
                              f'{e(item["best_answer"])}</div>')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -232,13 +233,16 @@ def practice_journal(j: Journal, practised: int, unpractised: int) -> None:
 
 def test_practice_effect_needs_enough_askings_on_each_side(journal):
     practice_journal(journal, ab.MIN_PRACTISED - 1, 6)
-    assert ab.practice_effect(journal.frames())["verdict"] == "not enough data"
+    effect = ab.practice_effect(journal.frames())
+    assert effect["verdict"] == "not enough data" and math.isnan(effect["diff"])
+    assert (effect["n_practised"], effect["n_unpractised"]) == (ab.MIN_PRACTISED - 1, 6)
 
 
 def test_practice_effect_with_enough_askings(journal):
     practice_journal(journal, ab.MIN_PRACTISED, 6)
     effect = ab.practice_effect(journal.frames())
     assert effect["n_practised"] == ab.MIN_PRACTISED and effect["n_unpractised"] == 6
+    assert (effect["n_compared_practised"], effect["n_compared_unpractised"]) == (5, 6)
     assert effect["verdict"] == "practised questions scored higher"
     assert effect["low"] > 0 and effect["diff"] == pytest.approx(5 - 2.5)
 

@@ -132,3 +132,32 @@ def test_hostile_text_stays_text_in_both_views(tmp_path):
             prep.company.value = company
             prep.make()
             assert live_markup(prep) == [], company
+
+
+def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
+    from afterview_analysis.widgets.bank import PracticeView
+    from tests.test_questions import practice_journal
+
+    assert PracticeView(journal).widget.layout.display == "none"  # an empty journal
+    log(journal, "Zed", 0, [("Name a tree you like.", "motivation", 2)])
+    view = PracticeView(journal)
+    assert view.widget.layout.display is None
+    assert "not enough data" in view.sentence.value and "5 of each" in view.sentence.value
+    practice_journal(journal, 5, 6)
+    view = PracticeView(journal)
+    text = view.sentence.value
+    assert "practised questions scored higher" in text and "2.5 points higher" in text
+    assert "n = 5 practised, 6 unpractised" in text and "95 % interval" in text
+    assert view.table.value == ""
+    view.toggle.value = True
+    assert "technical" in view.table.value and "+2.50" in view.table.value
+    assert "_" not in view.table.value
+
+
+def test_practice_view_on_the_demo(demo_journal):
+    from afterview_analysis.widgets.bank import PracticeView
+
+    view = PracticeView(demo_journal)
+    view.toggle.value = True
+    assert "n = " in view.sentence.value and "system design" in view.table.value
+    assert live_markup(view) == []

@@ -123,8 +123,10 @@ def practice_effect(
     overall, the stratified difference: the mean of the categories' differences weighted
     by ``n1 * n0 / (n1 + n0)`` (the Cochran-Mantel-Haenszel weights), with a normal
     approximation 95 % interval from the categories' sample variances. Returns ``diff``,
-    ``low``, ``high``, ``n_practised``, ``n_unpractised``, ``categories`` (a DataFrame
-    per category) and ``verdict``: "practised questions scored higher", "... lower",
+    ``low``, ``high``; ``n_practised`` and ``n_unpractised`` (every scored asking),
+    ``n_compared_practised`` and ``n_compared_unpractised`` (those in the categories
+    compared); ``categories`` (a DataFrame per category) and ``verdict``: "practised
+    questions scored higher", "... lower",
     "no clear difference", or "not enough data" (fewer than ``min_n`` askings on either
     side in the categories compared).
 
@@ -151,9 +153,12 @@ def practice_effect(
                                        "n_unpractised", "mean_unpractised", "diff", "var",
                                        "weight"])
     n1, n0 = int(cats["n_practised"].sum()), int(cats["n_unpractised"].sum())
-    out = {"diff": math.nan, "low": math.nan, "high": math.nan, "n_practised": n1,
-           "n_unpractised": n0, "categories": cats.drop(columns=["var", "weight"]),
-           "verdict": "not enough data"}
+    scored = a.dropna(subset=["score"])
+    out = {"diff": math.nan, "low": math.nan, "high": math.nan,
+           "n_practised": int(scored["practised"].sum()),
+           "n_unpractised": int((~scored["practised"]).sum()),
+           "n_compared_practised": n1, "n_compared_unpractised": n0,
+           "categories": cats.drop(columns=["var", "weight"]), "verdict": "not enough data"}
     if n1 < min_n or n0 < min_n:
         return out
     w = cats["weight"].to_numpy()

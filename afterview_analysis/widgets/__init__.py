@@ -15,7 +15,8 @@
 * :class:`MessagesView` (state :class:`MessageFormState`) — draft, edit, save, export
   ``.eml``, ``mailto:``, mark sent; the agenda as ``.ics``.
 * :class:`BankView` (state :class:`BankState`), :class:`PrepView` — Prepare: the question
-  bank (groups, best answers, practice; confirm, merge, split) and the prep sheet.
+  bank (groups, best answers, practice; confirm, merge, split) and the prep sheet;
+  :class:`PracticeView` — in Reflect: did practised questions score better?
 
 Views hold no SQL and no statistics: they call the journal and the package's functions.
 Every important control carries an ``av-...`` CSS class for browser tests. Names are
@@ -38,6 +39,7 @@ _WHERE = {
     "MessageFormState": "messages",
     "BankView": "bank",
     "BankState": "bank",
+    "PracticeView": "bank",
     "PrepView": "bank",
     "ReflectView": "reflect",
     "ReflectState": "reflect",

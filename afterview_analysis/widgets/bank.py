@@ -28,7 +28,7 @@ from afterview_analysis.journal import Journal
 from afterview_analysis.records import AfterviewError, Stage, utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
-__all__ = ["BankState", "BankView", "PrepView"]
+__all__ = ["BankState", "BankView", "PracticeView", "PrepView"]
 
 _WIDE = ipw.Layout(width="210px")
 _STAGE_WORDS = {"screen": "screening", "technical": "technical", "onsite": "on-site",
@@ -169,17 +169,7 @@ class BankView:
             lines.append(f" Your weakest theme: <b>{esc(weakest['theme'])}</b> "
                          f"(mean {weakest['mean']:.1f} of 5, n = {weakest['n']}, "
                          f"{_interval(weakest['low'], weakest['high'])}).")
-        if effect["verdict"] == "not enough data":
-            lines.append(" Practice: not enough data yet to tell whether practised questions "
-                         f"score better (practised askings: {effect['n_practised']}, "
-                         f"unpractised: {effect['n_unpractised']}).")
-        else:
-            way = "higher" if effect["diff"] >= 0 else "lower"
-            lines.append(
-                f" Practice: {esc(effect['verdict'])}. Practised questions scored "
-                f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
-                f"category (n = {effect['n_practised']} practised, {effect['n_unpractised']} "
-                f"unpractised; {_interval(effect['low'], effect['high'])}).")
+        lines.append(" " + practice_sentence(effect))
         self.summary.value = "".join(lines) + "</p>"
         rows = "".join(
             f"<tr><td>{esc(r['theme'])}</td><td>{r['n']}</td><td>{r['mean']:.2f}</td>"
@@ -336,6 +326,68 @@ class BankView:
         key, members = self._members()
         qb.split(self.journal, key, members, which)
         self._done("Split off: that asking is a question of its own now.", key)
+
+
+def practice_sentence(effect: dict) -> str:
+    """The answer first: did practised questions score better? (escaped HTML)."""
+    from afterview_analysis.analytics.bank import MIN_PRACTISED
+
+    if effect["verdict"] == "not enough data":
+        return ("Practice: not enough data yet to tell whether practised questions score "
+                "better than unpractised ones of the same category (askings after a "
+                f"practice: {effect['n_practised']}, without: {effect['n_unpractised']}; "
+                f"{MIN_PRACTISED} of each in one category are needed).")
+    way = "higher" if effect["diff"] >= 0 else "lower"
+    return (f"Practice: {esc(effect['verdict'])}. Practised questions scored "
+            f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
+            f"category (n = {effect['n_compared_practised']} practised, "
+            f"{effect['n_compared_unpractised']} unpractised; "
+            f"{_interval(effect['low'], effect['high'])}).")
+
+
+class PracticeView:
+    """For Reflect: did practising a question before an interview pay off there? The
+    answer in a sentence, the comparison per category behind a toggle."""
+
+    def __init__(self, journal: Journal):
+        from afterview_analysis.analytics.bank import practice_effect
+
+        self.journal = journal
+        self.effect = practice_effect(journal.frames())
+        self.sentence = css(ipw.HTML(f"<p>{practice_sentence(self.effect)}</p>"),
+                            "av-practice-sentence")
+        self.toggle = css(ipw.ToggleButton(description="Show the numbers", icon="table"),
+                          "av-practice-toggle")
+        self.table = css(ipw.HTML(""), "av-practice-table")
+        self.toggle.observe(lambda _c: self._show(), "value")
+        self.widget = css(ipw.VBox([ipw.HTML("<h3>Did practice pay off?</h3>"),
+                                    self.sentence, self.toggle, self.table]), "av-practice")
+        if not journal.rows("questions"):  # nothing to compare: Reflect says what to do
+            self.widget.layout.display = "none"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _show(self) -> None:
+        cats = self.effect["categories"]
+        if not self.toggle.value:
+            self.table.value = ""
+            return
+        if cats.empty:
+            self.table.value = ("<p><i>No category has two askings after a practice and two "
+                                "without yet.</i></p>")
+            return
+        rows = "".join(
+            f"<tr><td>{esc(str(r['category']).replace('_', ' '))}</td>"
+            f"<td>{r['n_practised']}</td><td>{r['mean_practised']:.2f}</td>"
+            f"<td>{r['n_unpractised']}</td><td>{r['mean_unpractised']:.2f}</td>"
+            f"<td>{r['diff']:+.2f}</td></tr>" for _, r in cats.iterrows())
+        self.table.value = (
+            "<table><caption>Mean self-score in the interview, by question category "
+            "(practised: its question was practised before that interview)</caption>"
+            "<thead><tr><th>category</th><th>practised askings</th><th>mean</th>"
+            "<th>unpractised askings</th><th>mean</th><th>difference</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
 
 
 def _slug(text: str) -> str:
