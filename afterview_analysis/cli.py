@@ -148,8 +148,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not Path(args.file).exists():
         raise AfterviewError(f"cannot read {args.file}: no such file or folder")
-    with _journal(args) as j:
-        counts = import_path(j, args.file)
+    target = _journal_path(args)
+    fresh = not target.exists()
+    try:
+        with _journal(args) as j:
+            counts = import_path(j, args.file)
+    except BaseException:
+        if fresh:  # the journal this command made: a failed import leaves no new file
+            for suffix in ("", "-wal", "-shm"):
+                target.with_name(target.name + suffix).unlink(missing_ok=True)
+        raise
     print(f"imported {counts['interviews']} interviews ({sum(counts.values())} rows)")
     return 0
 
@@ -159,19 +167,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _time_option(option: str, value: str, zone: str | None = None):
     """An option's ISO-8601 time with its zone, in UTC; with ``zone``, a bare date is also
-    taken, as 00:00 that day in ``zone``."""
+    taken, as 00:00 that day in ``zone``. Years 1970 to 2200 only, as in the journal: any
+    other time the parser accepts (year 1, year 9999, with offsets) is one line."""
     from datetime import UTC, date, datetime, time
     from zoneinfo import ZoneInfo
 
-    if zone is not None:
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        else:
-            return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+    moment = None
     try:
-        moment = datetime.fromisoformat(value.strip())
+        if zone is not None:
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            else:
+                moment = datetime.combine(day, time(0), ZoneInfo(zone))
+        if moment is None:
+            moment = datetime.fromisoformat(value.strip())
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
@@ -179,7 +190,13 @@ def _time_option(option: str, value: str, zone: str | None = None):
         raise AfterviewError(
             f"{option} {value!r}: give {wanted} with its zone, like 2026-11-20T15:00+01:00"
         )
-    return moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not 1970 <= moment.year <= 2200:
+        raise AfterviewError(f"{option} {value!r}: give a time between the years 1970 and 2200")
+    return moment
 
 
 def _moment(value: str | None, zone: str):
@@ -473,6 +490,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = exc.strerror or exc
         print(f"afterview {args.command}: error: {_one_line(reason)}{_one_line(where)}",
               file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"afterview {args.command}: error: not enough memory for this (a file far "
+              "larger than it claims?); nothing was written", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

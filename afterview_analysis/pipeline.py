@@ -47,6 +47,7 @@ from afterview_analysis.rules import (
     INFO_REPLY,
     AgendaItem,
     agenda,
+    end_of_day,
 )
 
 __all__ = ["GONE_QUIET_AFTER", "GROUPS", "PipelineEntry", "pipeline"]
@@ -105,7 +106,7 @@ def _group(iv: Interview, items: list[AgendaItem], answered: bool, now: datetime
         when = f" on {_day(iv.outcome_on, today)}" if iv.outcome_on else ""
         return PipelineEntry(iv, "decided", f"{_OUTCOME_WORDS[iv.outcome]}{when}", promised,
                              items=open_items)
-    promised_end = datetime.combine(promised, time(23, 59), z).astimezone(UTC)
+    promised_end = end_of_day(promised, z)  # the playbook's "by the end of that day"
     quiet = (iv.outcome == Outcome.GHOSTED and decided_on) or (
         not answered and now > promised_end + GONE_QUIET_AFTER)
     if quiet:

@@ -76,6 +76,11 @@ async ([clickSel, readSel, prop, mustInclude]) => {
 """
 
 
+# widgets may re-render their buttons: clear the marks wherever they still are
+CLEAR_JS = ("() => document.querySelectorAll('[data-bench]')"
+            ".forEach(el => el.removeAttribute('data-bench'))")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -123,12 +128,11 @@ def _measure(page, base_url: str, reps: int) -> dict[str, list[float]]:
         handle = page.locator(sel).locator(".av-today-draft")
         handle.evaluate("(el) => el.setAttribute('data-bench', 'draft')")
         times["draft"].append(_click(page, "[data-bench='draft']", ".av-msg-status"))
-        handle.evaluate("(el) => el.removeAttribute('data-bench')")
+        page.evaluate(CLEAR_JS)
         page.locator(".av-msg-tone button", has_text=tones[i % 2]).first.evaluate(
             "(el) => el.setAttribute('data-bench', 'tone')")
         times["tone"].append(_click(page, "[data-bench='tone']", body, "value"))
-        page.evaluate("() => document.querySelector(\"[data-bench='tone']\")"
-                      ".removeAttribute('data-bench')")
+        page.evaluate(CLEAR_JS)
         times["save"].append(_click(page, ".av-msg-save", ".av-msg-status", expect="Saved"))
         times["mark sent"].append(_click(page, ".av-msg-sent", ".av-msg-status",
                                          expect="Marked sent"))

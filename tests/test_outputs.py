@@ -276,3 +276,16 @@ def test_write_atomic_replaces_whole_files(tmp_path):
     assert target.read_bytes() == b"two" and [p.name for p in tmp_path.iterdir()] == ["a.txt"]
     with pytest.raises(OutputError, match="it is a folder; nothing was written"):
         write_atomic(tmp_path, b"x")
+
+
+def test_a_failed_anonymized_export_leaves_no_key_behind(folder, capsys):
+    journal = folder / "journal.sqlite"
+    (folder.parent / "a-file").write_text("not a folder")
+    code = main(["export", "--anonymize", "--out", str(folder.parent / "a-file" / "x.json"),
+                 "--journal", str(journal)])
+    assert code == 2 and "nothing was written" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["journal.sqlite",
+                                                        "journal.v1-backup.sqlite"]
+    assert main(["export", "--anonymize", "--out", str(folder.parent / "x.json"),
+                 "--journal", str(journal)]) == 0
+    assert (folder / "journal.sqlite.anonymize-key").exists()  # the other side

@@ -165,6 +165,8 @@ def computer_zone() -> str:
     except OSError:
         pass
     for name in candidates:
+        if name in ("Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UTC"):
+            return "UTC"  # the plain name for the same zone
         if name in names:
             return name
     return "UTC"

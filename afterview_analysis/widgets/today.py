@@ -32,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import ipywidgets as ipw
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from afterview_analysis.journal import Journal
 from afterview_analysis.pipeline import GROUPS, PipelineEntry, pipeline
@@ -109,20 +110,20 @@ class _Row:
 
     def __init__(self, view: TodayView, item: AgendaItem):
         self.item = item
-        self.text = css(ipw.HTML(layout=ipw.Layout(flex="1 1 auto")), "av-today-row-text")
-        self.done = css(ipw.Button(description="Done", icon="check",
-                                   layout=ipw.Layout(**_BUTTON)),
-                        "av-today-done")
+        # layouts and styles shared by every row: fewer widgets for the browser to build
+        shared = view.row_parts
+        self.text = css(ipw.HTML(layout=shared["text"], style=shared["html"]),
+                        "av-today-row-text")
+        self.done = css(ipw.Button(description="Done", icon="check", layout=shared["button"],
+                                   style=shared["button style"]), "av-today-done")
         kind = DRAFT_KIND.get(item.step)
         self.act = css(ipw.Button(description="Draft" if kind else "Open",
                                   icon="pencil" if kind else "folder-open",
-                                  layout=ipw.Layout(**_BUTTON)),
+                                  layout=shared["button"], style=shared["button style"]),
                        "av-today-draft" if kind else "av-today-open")
         self.done.on_click(lambda _b: view.toggle_done(self.item))
         self.act.on_click(lambda _b: view.act(self.item))
-        self.widget = css(ipw.HBox([self.text, self.done, self.act],
-                                   layout=ipw.Layout(align_items="center", width="100%",
-                                                     border_bottom="1px solid #eee")),
+        self.widget = css(ipw.HBox([self.text, self.done, self.act], layout=shared["row"]),
                           "av-today-row", f"av-step-{item.step.replace('_', '-')}")
 
     def show(self, item: AgendaItem, zone: ZoneInfo, now: datetime, links: str) -> None:
@@ -136,9 +137,10 @@ class _Row:
             when = f"by {due:%a %-d %b %H:%M}"
         reason = links if item.step == Step.REVIEW_PROFILES.value else (
             f"<small>{esc(item.reason)}</small>")
-        text = (f"<span style='color:{_COLOURS.get(item.status, '#57606a')}'><b>"
+        text = (f"<div style='line-height:1.45;padding:3px 0'>"
+                f"<span style='color:{_COLOURS.get(item.status, '#57606a')}'><b>"
                 f"{esc(item.status)}</b> {esc(when)}</span> · <b>{esc(item.title)}</b> · "
-                f"{esc(item.company)} ({esc(item.role)})<br>{reason}")
+                f"{esc(item.company)} ({esc(item.role)})<br>{reason}</div>")
         if self.text.value != text:
             self.text.value = text
         ticked = item.status == "done"
@@ -163,6 +165,12 @@ class TodayView:
         self.journal = journal if journal is not None else workbook.open_journal(self.own)
         self.now = now
         self.rows: dict[str, _Row] = {}
+        self.row_parts = {
+            "text": ipw.Layout(flex="1 1 auto"), "html": HTMLStyle(),
+            "button": ipw.Layout(**_BUTTON), "button style": ipw.ButtonStyle(),
+            "row": ipw.Layout(align_items="center", width="100%",
+                              border_bottom="1px solid #eee"),
+        }
         self.messages: Any = None  # the MessagesView, built on the first Draft
         self.form: Any = None  # the InterviewFormView, built on the first Open
         self.panel_for: str | None = None  # the agenda row the open panel belongs to
@@ -367,6 +375,8 @@ class TodayView:
             rows[item.uid] = row
         self.rows = rows
         self._layout()
+        if self.messages is None and any(r.act.description == "Draft" for r in rows.values()):
+            self._messages()  # ready before the first Draft click, which then only fills it
 
     def _layout(self) -> None:
         children: list[ipw.Widget] = []
@@ -406,7 +416,8 @@ class TodayView:
             blocks.append(f"<div class='av-group av-group-{key.replace(' ', '-')}' "
                           f"style='flex:1 1 0;min-width:220px;padding:6px 8px;"
                           f"border:1px solid #d0d7de;border-radius:6px'>{head}{body}</div>")
-        return f"<div style='display:flex;gap:10px;align-items:flex-start'>{''.join(blocks)}</div>"
+        return ("<div style='display:flex;gap:10px;align-items:flex-start;line-height:1.45'>"
+                f"{''.join(blocks)}</div>")
 
     # ---- actions
 
@@ -448,14 +459,7 @@ class TodayView:
     def open_draft(self, item: AgendaItem, recipient: str | None = None) -> Any:
         """The message form on ``item``'s interview, its kind chosen, a fresh draft shown
         under the row (``MessagesView.open_for``; unsaved typing in it is kept)."""
-        from afterview_analysis.widgets.messages import MessagesView
-
-        if self.messages is None:
-            self.messages = MessagesView(self.journal, now=self.now,
-                                         export_dir=workbook.exports_dir(self.journal))
-            # what the form changes (a sent thank-you ticks its step) shows in the agenda
-            self.messages.sent_button.on_click(lambda _b: self.refresh())
-        m = self.messages
+        m = self._messages()
         if not m.open_for(item.interview_id, DRAFT_KIND[item.step].value, recipient,
                           event_id=item.event_id):
             self.status.value = m.status.value  # e.g. "you have edited this draft ..."
@@ -465,6 +469,17 @@ class TodayView:
         self._show_panel(item, f"Draft: {item.title} · {item.company} ({item.role})",
                          m.widget)
         return m
+
+    def _messages(self) -> Any:
+        """The message form (built once per journal, ahead of the first *Draft*)."""
+        from afterview_analysis.widgets.messages import MessagesView
+
+        if self.messages is None:
+            self.messages = MessagesView(self.journal, now=self.now,
+                                         export_dir=workbook.exports_dir(self.journal))
+            # what the form changes (a sent thank-you ticks its step) shows in the agenda
+            self.messages.sent_button.on_click(lambda _b: self.refresh())
+        return self.messages
 
     def open_form(self, item: AgendaItem) -> Any:
         """The interview's full form (questions, scores, checklist) under the row."""
