@@ -79,6 +79,7 @@ TARGETS = {
     "a symlink to it": lambda f: f / "link.json",
     "another SQLite file": lambda f: f / "other.db",
     "the anonymize key": lambda f: f / "journal.sqlite.anonymize-key",
+    "a device": lambda f: Path("/dev/null"),
 }
 
 
@@ -95,6 +96,7 @@ def test_no_command_writes_over_the_journal_or_a_database(folder, capsys, kind):
             assert main(argv) == 2, (kind, argv)
             err = capsys.readouterr().err
             assert err.count("\n") == 1 and "choose another file name" in err, err
+    assert Path("/dev/null").is_char_device()
         assert len(j.find(Message)) == messages  # draft --save saved nothing
         assert j.check() == []
     assert _digest(folder) == before or set(_digest(folder)) <= set(before)
