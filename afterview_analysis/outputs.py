@@ -121,7 +121,7 @@ def _sentence(exc: OSError, target: Path) -> str:
         why = "no permission to write there (a read-only file or folder?)"
     elif exc.errno == errno.EISDIR:
         why = "it is a folder"
-    elif exc.errno == errno.ENOTDIR:
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "a part of the path is a file, not a folder"
     else:
         why = (exc.strerror or str(exc)).lower()
