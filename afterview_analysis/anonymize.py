@@ -19,12 +19,13 @@ which is why notes are off by default.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import hmac
+import os
 import re
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from afterview_analysis.exchange import journal_dict
@@ -165,7 +166,7 @@ def anonymize_key(journal: Journal) -> bytes:
     """
     if str(journal.path) == ":memory:":
         return secrets.token_bytes(32)
-    path = journal.path.with_name(journal.path.name + ".anonymize-key")
+    path = key_path(journal)
     try:
         key = bytes.fromhex(path.read_text(encoding="ascii").strip())
         if len(key) >= 16:
@@ -173,10 +174,16 @@ def anonymize_key(journal: Journal) -> bytes:
     except (OSError, ValueError):
         pass
     key = secrets.token_bytes(32)
-    path.write_text(key.hex() + "\n", encoding="ascii")
-    with contextlib.suppress(OSError):
-        path.chmod(0o600)
+    path.unlink(missing_ok=True)  # unreadable: replaced
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from the start
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key.hex() + "\n")
     return key
+
+
+def key_path(journal: Journal) -> Path:
+    """Where :func:`anonymize_key` keeps the journal's key."""
+    return journal.path.with_name(journal.path.name + ".anonymize-key")
 
 
 def anonymize(

@@ -92,16 +92,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     from afterview_analysis.records import Interview
 
-    when = args.when
-    interview = Interview(
-        company=args.company,
-        role=args.role,
-        stage=args.stage,
-        format=args.format,
-        starts_at=when,
-        duration_minutes=args.minutes,
-    )
     with _journal(args) as j:
+        when = _when_option("--when", args.when, j.profile().timezone)
+        interview = Interview(
+            company=args.company,
+            role=args.role,
+            stage=args.stage,
+            format=args.format,
+            starts_at=when,
+            duration_minutes=args.minutes,
+        )
         j.add(interview)
     print(interview.id)
     return 0
@@ -148,8 +148,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not Path(args.file).exists():
         raise AfterviewError(f"cannot read {args.file}: no such file or folder")
-    with _journal(args) as j:
-        counts = import_path(j, args.file)
+    target = _journal_path(args)
+    fresh = not target.exists()
+    try:
+        with _journal(args) as j:
+            counts = import_path(j, args.file)
+    except BaseException:
+        if fresh:  # the journal this command made: a failed import leaves no new file
+            for suffix in ("", "-wal", "-shm"):
+                target.with_name(target.name + suffix).unlink(missing_ok=True)
+        raise
     print(f"imported {counts['interviews']} interviews ({sum(counts.values())} rows)")
     return 0
 
@@ -158,28 +166,54 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _time_option(option: str, value: str, zone: str | None = None):
-    """An option's ISO-8601 time with its zone, in UTC; with ``zone``, a bare date is also
-    taken, as 00:00 that day in ``zone``."""
+    """An option's ISO-8601 time, in UTC. With ``zone`` (the profile's), a time without an
+    offset is read in that zone, saying so on stderr, and a bare date is 00:00 that day
+    there; an offset in the text always wins. Years 1970 to 2200 only, as in the journal:
+    any other time the parser accepts (year 1, year 9999, with offsets) is one line."""
     from datetime import UTC, date, datetime, time
     from zoneinfo import ZoneInfo
 
-    if zone is not None:
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        else:
-            return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
+    moment = None
     try:
-        moment = datetime.fromisoformat(value.strip())
+        if zone is not None:
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+            else:
+                moment = datetime.combine(day, time(0), ZoneInfo(zone))
+        if moment is None:
+            moment = datetime.fromisoformat(value.strip())
     except ValueError:
         moment = None
+    if moment is not None and moment.tzinfo is None and zone is not None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+        print(f"{option} {value.strip()} read as {zone} time (your profile's time zone; "
+              "add an offset such as +01:00 to give another)", file=sys.stderr)
     if moment is None or moment.tzinfo is None:
         wanted = "a date like 2026-11-20, or a time" if zone is not None else "a time"
         raise AfterviewError(
             f"{option} {value!r}: give {wanted} with its zone, like 2026-11-20T15:00+01:00"
         )
-    return moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not 1970 <= moment.year <= 2200:
+        raise AfterviewError(f"{option} {value!r}: give a time between the years 1970 and 2200")
+    return moment
+
+
+def _when_option(option: str, value: str, zone: str):
+    """A start time: with an offset as given, without one in the profile's ``zone`` (said on
+    stderr); anything else is left to the record's own check, which names the field."""
+    from datetime import datetime
+
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return value
+    return _time_option(option, value, zone) if parsed.tzinfo is None else value
 
 
 def _moment(value: str | None, zone: str):
@@ -265,7 +299,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
 def cmd_mark_sent(args: argparse.Namespace) -> int:
     from afterview_analysis.drafting import mark_sent
 
-    at = _time_option("--at", args.at) if args.at else None
+    at = None
+    if args.at:
+        with _journal(args, create=False) as j:
+            at = _time_option("--at", args.at, j.profile().timezone)
     with _journal(args, create=False) as j:
         message = mark_sent(j, args.message_id, at)
     print(f"message {message.id} to {message.recipient} marked sent at "
@@ -317,7 +354,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         _check_out(args, args.out)
     with _journal(args, create=False) as j:
         frames = j.frames()
-    _emit(args, render(frames, args.format, as_of=as_of))
+    # a bare date means midnight in the user's zone, as for `agenda --today`
+    _emit(args, render(frames, args.format, as_of=args.as_of if as_of is not None else None))
     return 0
 
 
@@ -350,7 +388,7 @@ def _add(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from afterview_analysis.records import Format, Stage
+    from afterview_analysis.records import FORMS, KIND_ALIASES, KIND_WORDS, TONES, Format, Stage
 
     parser = _Parser(prog="afterview", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -364,7 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--company", required=True)
     p.add_argument("--role", required=True)
     p.add_argument(
-        "--when", required=True, help="start, ISO-8601 with zone: 2026-03-14T09:30+01:00"
+        "--when", required=True,
+        help="start, ISO-8601: 2026-03-14T09:30 (in your profile's time zone) or with an "
+             "offset, 2026-03-14T09:30+01:00"
     )
     p.add_argument("--stage", default="screen", help=f"one of {', '.join(Stage)}")
     p.add_argument("--format", default="video", help=f"one of {', '.join(Format)}")
@@ -402,12 +442,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(sub, "draft", cmd_draft, "draft a message from your reflection (printed; "
              "--save keeps it in the journal)")
-    p.add_argument("kind", choices=["thank-you", "follow-up", "info-reply", "reference"])
+    p.add_argument("kind", choices=list(KIND_ALIASES),
+                   help="; ".join(f"{name}: {KIND_WORDS[kind]}"
+                                  for name, kind in KIND_ALIASES.items()))
     p.add_argument("--interview", required=True, metavar="ID", help="the interview's id")
     p.add_argument("--to", metavar="NAME", help="interviewer or reference (default: one "
                    "thank-you per interviewer, one heads-up per reference, else the first)")
-    p.add_argument("--tone", choices=["formal", "warm", "brief"], default="warm")
-    p.add_argument("--form", choices=["email", "letter"], default="email")
+    p.add_argument("--tone", choices=list(TONES), default="warm")
+    p.add_argument("--form", choices=list(FORMS), default="email",
+                   help="email, letter, or call: a call sheet (follow-up, info-reply)")
     p.add_argument("--skill", action="append", metavar="NAME",
                    help="a skill to restate (repeat; default: your top-scored ones)")
     p.add_argument("--variant", type=int, choices=[1, 2],
@@ -424,7 +467,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _add(sub, "mark-sent", cmd_mark_sent, "record that a saved draft was sent")
     p.add_argument("message_id", metavar="MESSAGE_ID")
-    p.add_argument("--at", metavar="TIME", help="when, with zone (default: now)")
+    p.add_argument("--at", metavar="TIME", help="when (default: now): 2026-03-03T14:30 in "
+                   "your profile's time zone, or with an offset")
 
     p = _add(sub, "remind", cmd_remind, "write the open agenda as an .ics calendar file")
     p.add_argument("--ics", required=True, metavar="PATH", help="the .ics file to write")
@@ -473,6 +517,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = exc.strerror or exc
         print(f"afterview {args.command}: error: {_one_line(reason)}{_one_line(where)}",
               file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(f"afterview {args.command}: error: not enough memory for this (a file far "
+              "larger than it claims?); nothing was written", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -75,7 +75,10 @@ from afterview_analysis import wording
 from afterview_analysis.draft_checker import Hint, check_text, greeting_line
 from afterview_analysis.records import (
     CLOSINGS,
+    FORMS,
+    KIND_ALIASES,
     MESSAGE_STEP,
+    TONES,
     AfterviewError,
     Channel,
     ContactRole,
@@ -123,17 +126,8 @@ __all__ = [
     "unmark_sent",
 ]
 
-TONES = ("formal", "warm", "brief")
-FORMS = ("email", "letter", "call")
 #: The kinds a call sheet exists for (one phones to follow up, or to answer a request).
 CALL_KINDS = (MessageKind.FOLLOW_UP, MessageKind.INFO_REPLY)
-#: Command-line names of the kinds.
-KIND_ALIASES = {
-    "thank-you": MessageKind.THANK_YOU,
-    "follow-up": MessageKind.FOLLOW_UP,
-    "info-reply": MessageKind.INFO_REPLY,
-    "reference": MessageKind.REFERENCE_HEADS_UP,
-}
 TEMPLATE_LIMIT = 64 * 1024
 OUTPUT_LIMIT = 50_000  # Message.body's limit
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -39,6 +39,7 @@ True
 from __future__ import annotations
 
 import json
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,9 @@ def read_json(data: str | bytes) -> dict[str, list[dict[str, Any]]]:
         raise ExchangeError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
     except RecursionError:
         raise ExchangeError("not an afterview export (nested far too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        text = " ".join(str(exc).split())[:120]
+        raise ExchangeError(f"not an afterview export: {text}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise ExchangeError(f'not an afterview export (expected "format": "{FORMAT_NAME}")')
     version = doc.get("schema_version")
@@ -170,9 +174,12 @@ def import_path(journal: Journal, path: str | Path) -> dict[str, int]:
     try:
         if path.is_dir():
             return import_csv(journal, path)
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise ExchangeError(f"{path} is not a regular file (a pipe, device or socket?)")
         data = path.read_bytes()
     except OSError as exc:
-        raise ExchangeError(f"cannot read {path}: {exc.strerror}") from None
+        raise ExchangeError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
     if path.suffix.lower() == ".xlsx":
         return import_xlsx(journal, data)
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() == ".zip":
@@ -193,7 +200,7 @@ def export_to(
     Returns ``(path written, None)``, or ``(None, JSON text)`` for JSON without ``out``.
     CSV and XLSX without ``out`` go to ``exports/`` at the workbook root (git-ignored).
     """
-    from afterview_analysis.anonymize import anonymize
+    from afterview_analysis.anonymize import anonymize, key_path
     from afterview_analysis.journal import workbook_root
     from afterview_analysis.outputs import check_target, write_atomic
     from afterview_analysis.spreadsheets import export_csv, export_xlsx
@@ -209,12 +216,18 @@ def export_to(
         out = workbook_root() / "exports" / f"{kind}-{stamp}{suffix}"
     if out is not None:
         check_target(out, journal=journal.path)  # before any work
-    doc = anonymize(journal, keep_notes=keep_notes) if anonymized else journal_dict(journal)
-    if fmt == "json":
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-        if out is None:
-            return None, text
-        return write_atomic(out, text.encode("utf-8"), journal=journal.path), None
-    if fmt == "csv":
-        return export_csv(doc, out, journal=journal.path), None
-    return export_xlsx(doc, out, journal=journal.path), None
+    new_key = anonymized and str(journal.path) != ":memory:" and not key_path(journal).exists()
+    try:
+        doc = anonymize(journal, keep_notes=keep_notes) if anonymized else journal_dict(journal)
+        if fmt == "json":
+            text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+            if out is None:
+                return None, text
+            return write_atomic(out, text.encode("utf-8"), journal=journal.path), None
+        if fmt == "csv":
+            return export_csv(doc, out, journal=journal.path), None
+        return export_xlsx(doc, out, journal=journal.path), None
+    except BaseException:
+        if new_key:  # a failed export leaves nothing behind, not even a new key
+            key_path(journal).unlink(missing_ok=True)
+        raise

@@ -400,8 +400,10 @@ def _similar_pairs_sparse(model: Vectors, floor: float) -> list[tuple[int, int, 
     product = sparse.triu(x @ x.T, k=1).tocoo()
     keep = product.data >= floor - 1e-9
     pairs = []
-    for i, j in zip(product.row[keep].tolist(), product.col[keep].tolist(), strict=True):
-        s = model.similarity(i, j)
+    contrasts = model.contrasts
+    for i, j, dot in zip(product.row[keep].tolist(), product.col[keep].tolist(),
+                         product.data[keep].tolist(), strict=True):
+        s = dot * _contrast(contrasts[i], contrasts[j])
         if s >= floor:
             pairs.append((i, j, s))
     pairs.sort()
@@ -536,17 +538,33 @@ def group_questions(
 def themes_of(texts: Sequence[str], categories: Sequence[str | None] | None = None) -> list[str]:
     """The theme of each question: that of the most similar classic question if at least
     :data:`THEME_THRESHOLD` similar, else its category's (``CATEGORY_THEMES``), else "other".
+
+    Each distinct wording is compared once, with the classic questions through an
+    inverted index of their features (the same similarity as :meth:`Vectors.similarity`).
     """
     classics = [text for text, _ in CLASSICS]
-    model = vectorise([*texts, *classics])
-    k = len(texts)
-    out = []
-    for i in range(k):
+    distinct = list(dict.fromkeys(texts))
+    model = vectorise([*distinct, *classics])
+    k = len(distinct)
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for c in range(len(classics)):
+        for f, w in model.vectors[k + c].items():
+            index[f].append((c, w))
+    best_theme: dict[str, str | None] = {}
+    for i, text in enumerate(distinct):
+        dots: dict[int, float] = defaultdict(float)
+        for f, w in model.vectors[i].items():
+            for c, wc in index.get(f, ()):
+                dots[c] += w * wc
         best, theme = THEME_THRESHOLD, None
-        for c, (_, classic_theme) in enumerate(CLASSICS):
-            s = model.similarity(i, k + c)
+        for c in sorted(dots):
+            s = dots[c] * _contrast(model.contrasts[i], model.contrasts[k + c])
             if s >= best:
-                best, theme = s + 1e-12, classic_theme
+                best, theme = s + 1e-12, CLASSICS[c][1]
+        best_theme[text] = theme
+    out = []
+    for i, text in enumerate(texts):
+        theme = best_theme[text]
         if theme is None and categories is not None:
             theme = CATEGORY_THEMES.get(str(categories[i]) if categories[i] else "")
         out.append(theme or "other")

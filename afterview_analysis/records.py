@@ -36,9 +36,12 @@ __all__ = [
     "CLOSINGS",
     "CONTACT_ROLE_WORDS",
     "DEFAULT_SKILLS",
+    "FORMS",
+    "KIND_ALIASES",
     "KIND_WORDS",
     "MESSAGE_STEP",
     "RECORD_TYPES",
+    "TONES",
     "AfterviewError",
     "Category",
     "Channel",
@@ -162,6 +165,17 @@ class MessageKind(StrEnum):
     INFO_REPLY = "info_reply"
     REFERENCE_HEADS_UP = "reference_heads_up"
 
+
+#: The command-line names of the message kinds (``afterview draft thank-you``).
+KIND_ALIASES: dict[str, MessageKind] = {
+    "thank-you": MessageKind.THANK_YOU,
+    "follow-up": MessageKind.FOLLOW_UP,
+    "info-reply": MessageKind.INFO_REPLY,
+    "reference": MessageKind.REFERENCE_HEADS_UP,
+}
+#: The tones a draft can take, and the forms it can have (a call sheet is a form).
+TONES = ("formal", "warm", "brief")
+FORMS = ("email", "letter", "call")
 
 #: Each message kind in words (forms, lists, the command line's help).
 KIND_WORDS: dict[MessageKind, str] = {

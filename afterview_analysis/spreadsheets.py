@@ -22,8 +22,10 @@ import csv
 import io
 import json
 import re
+import stat
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 CSV_MANIFEST = "afterview.json"
 #: Limits for reading a CSV archive: files, bytes after decompression, bytes per cell.
 MAX_ARCHIVE_FILES = 64
-MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024
 MAX_CELL_CHARS = 1_000_000
+#: A member that decompresses more than this many times its size, beyond 10 MB, is a bomb.
+MAX_RATIO = 100
+#: Columns read from a sheet (a table has about twenty), whatever its dimension claims.
+MAX_COLUMNS = 64
 
 
 def neutralise(value: Any) -> Any:
@@ -236,33 +242,67 @@ def _read_csv_file(table: str, name: str, data: bytes) -> list[dict[str, Any]]:
     return _table_from_cells(table, name, lines[0], lines[1:])
 
 
+def _regular_file(path: Path) -> Path:
+    """``path`` if it is a regular file (a symlink to one is fine); a FIFO, a device or a
+    socket would block or never end, so it is refused before it is opened."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ExchangeError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+    if not stat.S_ISREG(mode):
+        raise ExchangeError(f"{path} is not a regular file (a pipe, device or socket?)")
+    return path
+
+
+def _check_archive(archive: zipfile.ZipFile, what: str) -> None:
+    """Refuse an archive that holds too many files or would decompress to too much,
+    judging by what it declares (reading never yields more than that)."""
+    infos = archive.infolist()
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_ARCHIVE_FILES or total > MAX_ARCHIVE_BYTES:
+        raise ExchangeError(f"the {what} holds too much to be an afterview export "
+                            f"({len(infos)} files, {total:,} bytes unpacked)")
+    for info in infos:
+        if info.file_size > 10 * 1024 * 1024 and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1):
+            raise ExchangeError(f"{info.filename[:60]!r} in the {what} unpacks to "
+                                f"{info.file_size:,} bytes, over {MAX_RATIO} times its "
+                                "packed size: refused as a zip bomb")
+
+
 def _csv_files(path: Path | bytes) -> dict[str, bytes]:
     """The files of a CSV export (folder, .zip path, or .zip bytes) by name."""
     if isinstance(path, Path) and path.is_dir():
-        found = {p.name: p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json")}
+        found = {p.name: p for p in sorted(path.iterdir())
+                 if p.suffix.lower() in (".csv", ".json")}
+        for p in found.values():
+            _regular_file(p)
         too_big = sum(p.stat().st_size for p in found.values()) > MAX_ARCHIVE_BYTES
         if too_big or len(found) > MAX_ARCHIVE_FILES:
             raise ExchangeError(f"{path} holds too much to be an afterview export")
         return {name: p.read_bytes() for name, p in found.items()}
-    data = path if isinstance(path, bytes) else path.read_bytes()
+    data = path if isinstance(path, bytes) else _regular_file(path).read_bytes()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, OSError):
         raise ExchangeError("not a zip archive of CSV files") from None
-    infos = archive.infolist()
-    if len(infos) > MAX_ARCHIVE_FILES or sum(i.file_size for i in infos) > MAX_ARCHIVE_BYTES:
-        raise ExchangeError("the archive holds too much to be an afterview export")
+    _check_archive(archive, "archive")
     files: dict[str, bytes] = {}
-    for info in infos:
+    for info in archive.infolist():
         if info.is_dir():
             continue
         if "/" in info.filename or "\\" in info.filename:
             raise ExchangeError(f"unexpected path {info.filename[:60]!r} in the archive")
         try:
             files[info.filename] = archive.read(info)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
-            raise ExchangeError(f"cannot read {info.filename[:60]!r}: {exc}") from None
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, ValueError,
+                EOFError, zlib.error) as exc:
+            raise ExchangeError(f"cannot read {info.filename[:60]!r}: {_short(exc)}") from None
     return files
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__
 
 
 def parse_csv(source: str | Path | bytes) -> dict[str, Any]:
@@ -290,37 +330,66 @@ def parse_csv(source: str | Path | bytes) -> dict[str, Any]:
 
 
 def parse_xlsx(source: str | Path | bytes) -> dict[str, Any]:
-    """Read an XLSX export back into an export document (see :func:`export_xlsx`)."""
+    """Read an XLSX export back into an export document (see :func:`export_xlsx`).
+
+    Whatever the workbook claims (a sheet's ``dimension`` of a million rows, members that
+    unpack a hundredfold), only what is there is read, a row at a time, at most
+    :data:`MAX_COLUMNS` columns wide; any cell or XML that cannot be read is one line.
+    """
     from openpyxl import load_workbook
 
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data = source if isinstance(source, bytes) else _regular_file(Path(source)).read_bytes()
     try:
+        _check_archive(zipfile.ZipFile(io.BytesIO(data)), "workbook")
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ExchangeError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ExchangeError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
         tables: dict[str, list[dict[str, Any]]] = {}
         version: Any = SCHEMA_VERSION
         for sheet in book.worksheets:
-            rows = [
-                [_ooxml_unescape(v) if isinstance(v, str) else v for v in r]
-                for r in sheet.iter_rows(values_only=True)
-            ]
-            if sheet.title == "afterview":
-                version = dict(r[:2] for r in rows if len(r) >= 2).get("schema_version", version)
-                continue
-            if sheet.title not in RECORD_TYPES:
-                raise ExchangeError(f"unexpected sheet {sheet.title[:60]!r}")
-            if not rows:
-                raise ExchangeError(f"sheet {sheet.title} is empty (it needs the header row)")
-            header = list(rows[0])
-            while header and header[-1] is None:
-                header.pop()
-            body = [list(r[: len(header)]) for r in rows[1:]]
-            tables[sheet.title] = _table_from_cells(sheet.title, sheet.title, header, body)
+            title = str(sheet.title)
+            try:
+                if title == "afterview":
+                    version = _xlsx_meta(sheet).get("schema_version", version)
+                    continue
+                if title not in RECORD_TYPES:
+                    raise ExchangeError(f"unexpected sheet {title[:60]!r}")
+                tables[title] = _xlsx_table(sheet, title)
+            except ExchangeError:
+                raise
+            except Exception as exc:  # bad XML, a number or date cell that is not one
+                raise ExchangeError(
+                    f"sheet {title[:60]}: cannot be read ({type(exc).__name__}: {_short(exc)})"
+                ) from None
     finally:
         book.close()
     return {"format": FORMAT_NAME, "schema_version": version, "tables": tables}
+
+
+def _sheet_rows(sheet: Any) -> Iterator[list[Any]]:
+    """The rows of a read-only sheet that hold something, unescaped; blank rows skipped."""
+    sheet.reset_dimensions()  # never trust the stored dimension: read what is there
+    for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        if any(v not in (None, "") for v in row):
+            yield [_ooxml_unescape(v) if isinstance(v, str) else v for v in row]
+
+
+def _xlsx_meta(sheet: Any) -> dict[Any, Any]:
+    return {r[0]: r[1] for r in _sheet_rows(sheet) if len(r) >= 2}
+
+
+def _xlsx_table(sheet: Any, title: str) -> list[dict[str, Any]]:
+    rows = _sheet_rows(sheet)
+    header = next(rows, None)
+    if header is None:
+        raise ExchangeError(f"sheet {title} is empty (it needs the header row)")
+    while header and header[-1] is None:
+        header.pop()
+    body = (r[: len(header)] if not any(r[len(header):]) else r for r in rows)
+    return _table_from_cells(title, title, header, body)
 
 
 def import_csv(journal: Journal, source: str | Path | bytes) -> dict[str, int]:

@@ -124,3 +124,21 @@ def test_a_call_at_the_present_moment_is_accepted(setup):
     journal, iv = setup
     log_call(journal, iv.id, who="Lena Hoffmann", at=CALLED, now=CALLED)
     assert len(journal.find(Message)) == 1
+
+
+def test_the_command_line_prints_the_call_sheet(tmp_path, capsys):
+    from afterview_analysis.cli import main
+    from afterview_analysis.journal import Journal
+
+    path = tmp_path / "j.sqlite"
+    with Journal(path) as j:
+        j.update(Profile(name="Alex Morgan", timezone="Europe/Berlin"))
+        iv = make_interview()
+        j.save_interview(iv, interviewers=[Interviewer(interview_id=iv.id, name="Lena Hoffmann",
+                                                       phone="+49 30 555 0101")])
+    code = main(["draft", "follow-up", "--form", "call", "--interview", iv.id,
+                 "--journal", str(path), "--today", "2026-03-17"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Who to call: Lena Hoffmann at Acme Analytics" in out
+    assert "Number: +49 30 555 0101" in out and "Questions to ask" in out

@@ -45,11 +45,30 @@ def test_log_prints_the_id_of_a_stored_interview(capsys, path):
     assert (iv.company, iv.stage, iv.starts_at.hour) == ("Acme", "onsite", 8)
 
 
+def test_log_reads_a_time_without_offset_in_the_profile_zone_and_says_so(capsys, path):
+    from afterview_analysis.records import Profile
+
+    with Journal(path) as j:
+        j.update(Profile(timezone="Europe/Berlin"))
+    code, out, err = run(capsys, "log", "--journal", path, "--company", "Acme", "--role", "R",
+                         "--when", "2026-02-03T14:30")
+    assert code == 0
+    assert "read as Europe/Berlin time (your profile's time zone" in err
+    with Journal(path) as j:
+        local = j.get(Interview, out.strip()).starts_at
+    assert local.isoformat() == "2026-02-03T13:30:00+00:00"  # 14:30 in Berlin (CET)
+    # an offset in the text wins, and nothing is said about zones
+    code, out, err = run(capsys, "log", "--journal", path, "--company", "Acme", "--role", "R",
+                         "--when", "2026-02-03T14:30-05:00")
+    assert code == 0 and err == ""
+    with Journal(path) as j:
+        assert j.get(Interview, out.strip()).starts_at.hour == 19
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
         (["--company", "", "--role", "R", "--when", "2026-03-14T09:30+01:00"], "company"),
-        (["--company", "A", "--role", "R", "--when", "2026-03-14T09:30"], "time zone"),
         (["--company", "A", "--role", "R", "--when", "soon"], "starts_at"),
         (["--company", "A", "--role", "R", "--when", "2026-03-14T09:30Z", "--stage", "x"],
          "stage"),

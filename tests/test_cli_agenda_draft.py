@@ -134,7 +134,7 @@ def test_draft_save_then_mark_sent(demo_journal, capsys):
     (["draft", "info-reply", "--interview", "IID"], "no information request"),
     (["agenda", "--today", "20/11/2026"], "give a date like 2026-11-20"),
     (["mark-sent", "nosuchid"], "no messages row"),
-    (["mark-sent", "MID", "--at", "2026-11-21 09:15"], "with its zone"),
+    (["mark-sent", "MID", "--at", "21 Nov 09:15"], "with its zone"),
     (["remind", "--ics", "OUT", "--alarm-minutes", "-5"], "0 or more"),
     (["remind", "--ics", "OUT", "--alarm-minutes", "1440000000000"], "at most 40320"),
     (["remind", "--ics", "OUT", "--alarm-minutes", "40321"], "at most 40320"),

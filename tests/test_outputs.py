@@ -79,6 +79,7 @@ TARGETS = {
     "a symlink to it": lambda f: f / "link.json",
     "another SQLite file": lambda f: f / "other.db",
     "the anonymize key": lambda f: f / "journal.sqlite.anonymize-key",
+    "a device": lambda f: Path("/dev/null"),
 }
 
 
@@ -98,6 +99,7 @@ def test_no_command_writes_over_the_journal_or_a_database(folder, capsys, kind):
         assert len(j.find(Message)) == messages  # draft --save saved nothing
         assert j.check() == []
     assert _digest(folder) == before or set(_digest(folder)) <= set(before)
+    assert Path("/dev/null").is_char_device()
 
 
 @given(name=st.text(st.characters(codec="utf-8", exclude_characters="/\0"), min_size=1,
@@ -276,3 +278,16 @@ def test_write_atomic_replaces_whole_files(tmp_path):
     assert target.read_bytes() == b"two" and [p.name for p in tmp_path.iterdir()] == ["a.txt"]
     with pytest.raises(OutputError, match="it is a folder; nothing was written"):
         write_atomic(tmp_path, b"x")
+
+
+def test_a_failed_anonymized_export_leaves_no_key_behind(folder, capsys):
+    journal = folder / "journal.sqlite"
+    (folder.parent / "a-file").write_text("not a folder")
+    code = main(["export", "--anonymize", "--out", str(folder.parent / "a-file" / "x.json"),
+                 "--journal", str(journal)])
+    assert code == 2 and "nothing was written" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == ["journal.sqlite",
+                                                        "journal.v1-backup.sqlite"]
+    assert main(["export", "--anonymize", "--out", str(folder.parent / "x.json"),
+                 "--journal", str(journal)]) == 0
+    assert (folder / "journal.sqlite.anonymize-key").exists()  # the other side

@@ -262,3 +262,19 @@ def test_focus_next_moves_questions_practised_since_to_the_end(demo_journal):
         assert area_after.iloc[0]["question"] != first["question"]
     practised = after[after["question"] == first["question"]]
     assert practised.empty or int(practised["practised"].iloc[0]) == 1
+
+
+def test_themes_through_the_index_equal_comparing_every_classic():
+    texts = list(dict.fromkeys(WORDINGS + HELD_OUT_WORDINGS))
+    classics = [t for t, _ in qb.CLASSICS]
+    model = qb.vectorise([*texts, *classics])
+    expected = []
+    for i in range(len(texts)):
+        best, theme = qb.THEME_THRESHOLD, "other"
+        for c, (_, classic_theme) in enumerate(qb.CLASSICS):
+            s = model.similarity(i, len(texts) + c)
+            if s >= best:
+                best, theme = s + 1e-12, classic_theme
+        expected.append(theme)
+    assert qb.themes_of(texts) == expected
+    assert len(set(expected)) >= 5

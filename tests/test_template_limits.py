@@ -94,6 +94,7 @@ def _render_all(sources: dict[str, str], folder) -> dict[str, list]:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_every_bomb_is_stopped_in_one_line_within_the_limits(tmp_path):
     results = _render_all(BOMBS, tmp_path)
     for name, (outcome, seconds) in results.items():

@@ -28,6 +28,7 @@ from afterview_analysis.analytics.skills import WINDOW, focus_next
 
 __all__ = [
     "MIN_PRACTISED",
+    "askings_frame",
     "bank_askings",
     "focus_with_practice",
     "practice_effect",
@@ -55,6 +56,12 @@ def bank_askings(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     iv = table(frames, "interviews", ["id", "company", "stage", "starts_at"])
     pins = frames.get("question_pins")
     rows = qb.askings(_records(qs), _records(iv), [] if pins is None else _records(pins))
+    return askings_frame(rows)
+
+
+def askings_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows of :func:`afterview_analysis.questions.askings` as the frame
+    :func:`bank_askings` gives (to reuse a grouping already made)."""
     cols = ["id", "interview_id", "text", "category", "score", "answer", "next_time",
             "company", "stage", "at", "group", "similarity", "pinned", "theme"]
     out = pd.DataFrame(rows, columns=cols)
@@ -113,6 +120,7 @@ def practice_effect(
     frames: Mapping[str, pd.DataFrame],
     min_n: int = MIN_PRACTISED,
     confidence: float = CONFIDENCE,
+    askings: pd.DataFrame | None = None,
 ) -> dict:
     """Did questions practised before an interview score better there than unpractised
     questions of the same category?
@@ -128,13 +136,14 @@ def practice_effect(
     compared); ``categories`` (a DataFrame per category) and ``verdict``: "practised
     questions scored higher", "... lower",
     "no clear difference", or "not enough data" (fewer than ``min_n`` askings on either
-    side in the categories compared).
+    side in the categories compared). Pass ``askings`` (from :func:`bank_askings`) to
+    reuse a grouping already made.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> practice_effect(tiny_frames())["verdict"]
     'not enough data'
     """
-    a = bank_askings(frames)
+    a = bank_askings(frames) if askings is None else askings
     a = a.assign(practised=_practised_before(frames, a),
                  score=pd.to_numeric(a["score"]).astype(float))
     rows = []

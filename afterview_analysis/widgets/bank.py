@@ -156,11 +156,17 @@ class BankView:
             return
         for part in self._bank_parts:
             part.layout.display = None
-        from afterview_analysis.analytics.bank import practice_effect, theme_scores
+        from afterview_analysis.analytics.bank import (
+            askings_frame,
+            practice_effect,
+            theme_scores,
+        )
 
         frames = self.journal.frames()
-        themes = theme_scores(frames)
-        effect = practice_effect(frames)
+        # the grouping the bank already made, for both numbers
+        askings = askings_frame([a for g in self.groups for a in g["askings"]])
+        themes = theme_scores(frames, askings)
+        effect = practice_effect(frames, askings=askings)
         asked = sum(len(g["askings"]) for g in self.groups)
         lines = [f"<p><b>{len(self.groups)} questions</b> from {asked} askings."]
         rated = themes[themes["n"] >= 2]

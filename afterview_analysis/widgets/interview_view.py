@@ -351,8 +351,11 @@ class InterviewFormView:
             skill_rows.append(labelled(control, self.errors[f"skills.{name}"]))
         self.reflection_box = ipw.VBox([
             *skill_rows,
-            area("recall_point", "a point of real interest from the conversation"),
-            area("forgotten_strength", "a strength you forgot to mention"),
+            area("recall_point", "finish the sentence \u201cI enjoyed our conversation "
+                 "about \u2026\u201d, e.g. their plan to move reporting onto a semantic "
+                 "layer (a note such as \u201cLena said they are hiring\u201d works too)"),
+            area("forgotten_strength", "finish the sentence \u201cI did not get to mention "
+                 "\u2026\u201d, e.g. that I led the migration of 120 reports to dbt"),
             text("predicted_chance", "0-100"),
             ipw.HBox([choice("outcome", [x.value for x in Outcome]),
                     self._field("outcome_on", ipw.DatePicker(description="Outcome date",

@@ -61,7 +61,8 @@ _HINTS = {
     "timezone": "type to filter, e.g. Berlin",
     "linkedin": "linkedin.com/in/you",
     "pitch": "two sentences: your skills and why you fit (used in letters)",
-    "signature": "how your letters end",
+    "signature": "your name and contact lines, e.g. Alex Morgan / +49 30 1234 5678 (no "
+                 "closing such as Best regards: each draft adds one, by its tone)",
 }
 
 
