@@ -354,7 +354,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         _check_out(args, args.out)
     with _journal(args, create=False) as j:
         frames = j.frames()
-    _emit(args, render(frames, args.format, as_of=as_of))
+    # a bare date means midnight in the user's zone, as for `agenda --today`
+    _emit(args, render(frames, args.format, as_of=args.as_of if as_of is not None else None))
     return 0
 
 

@@ -789,6 +789,8 @@ def _os_sentence(exc: OSError, path: Path) -> str:
         return f"the disk holding {path} is full; free some space and try again"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"no permission to write beside {path} (a read-only folder?)"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return f"cannot use {path}: a part of the path is a file, not a folder"
     return f"cannot use {path}: {(exc.strerror or str(exc)).lower()}"
 
 

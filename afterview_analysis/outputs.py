@@ -4,8 +4,8 @@ Two rules for every file afterview writes (exports, reports, ``.eml``, ``.ics``)
 
 * **Never over a journal.** :func:`check_target` refuses a path that is an SQLite file
   (a journal, its backup, any other database), the journal's ``-wal``, ``-shm`` or
-  ``-journal`` companion, a backup's name, or the private ``.anonymize-key``; symlinks are
-  followed first.
+  ``-journal`` companion, a backup's name, the private ``.anonymize-key``, or a device or
+  pipe (``/dev/null`` would be replaced, not written to); symlinks are followed first.
 * **All or nothing.** :func:`write_atomic` writes to a temporary file beside the target,
   flushes it to disk and renames it into place: a full disk or a crash leaves the previous
   file as it was and no temporary file behind; the error is one sentence.
@@ -95,6 +95,9 @@ def check_target(path: str | os.PathLike[str], *, journal: str | os.PathLike[str
             raise OutputError(f"{name} is a backup of the journal; choose another file name")
         if real == jpath.with_name(jpath.name + ".anonymize-key"):
             raise OutputError(f"{name} is the journal's private key; choose another file name")
+    if real.exists() and not real.is_file() and not real.is_dir():
+        raise OutputError(f"{target} is not a regular file (a device, pipe or socket); "
+                          "choose another file name")
     if real.is_file() and _is_sqlite(real):
         raise OutputError(
             f"{target.name} is an SQLite database (a journal?); afterview never writes over "
@@ -118,7 +121,7 @@ def _sentence(exc: OSError, target: Path) -> str:
         why = "no permission to write there (a read-only file or folder?)"
     elif exc.errno == errno.EISDIR:
         why = "it is a folder"
-    elif exc.errno == errno.ENOTDIR:
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "a part of the path is a file, not a folder"
     else:
         why = (exc.strerror or str(exc)).lower()

@@ -47,6 +47,20 @@ __all__ = [
 ]
 
 _SIZE = (8.0, 4.5)
+_KIND_WORDS = {"skill": "skill", "category": "question category"}
+
+
+def words(label: object) -> str:
+    """A label as the user reads it: a playbook step by its title ("send the
+    thank-you"), any other code with spaces ("system design").
+
+    >>> words("system_design"), words("thank_you")
+    ('system design', 'send the thank-you')
+    """
+    from afterview_analysis.rules import STEP_TITLES
+
+    text = str(label)
+    return STEP_TITLES.get(text, text.replace("_", " "))
 
 
 def _empty(fig: Figure, ax, message: str = "not enough data") -> Figure:
@@ -87,26 +101,27 @@ def plot_skill_trends(
     if areas is not None:
         h = h[h["area"].isin(areas)]
     if h.empty:
-        ax.set_title(f"{kind} scores over time")
+        ax.set_title(f"{_KIND_WORDS.get(kind, kind)} scores over time")
         return _empty(fig, ax)
     info = trends.set_index(["kind", "area"]) if trends is not None and len(trends) else None
     for area, part in h.groupby("area", sort=False):
         at = _naive(part["at"])
-        label = f"{area} (n={len(part)})"
+        label = f"{words(area)} (n={len(part)})"
         if info is not None and (kind, area) in info.index:
             t = info.loc[(kind, area)]
             if pd.notna(t["ci_low"]):
-                label = (f"{area} (n={int(t['n'])}): {t['slope_30d']:+.2f}/30 d "
+                label = (f"{words(area)} (n={int(t['n'])}): {t['slope_30d']:+.2f} per 30 days "
                          f"[{t['ci_low']:+.2f}, {t['ci_high']:+.2f}], {t['verdict']}")
             else:
-                label = f"{area} (n={int(t['n'])}): {t['verdict']}"
+                label = f"{words(area)} (n={int(t['n'])}): {t['verdict']}"
         line = ax.plot(at, part["rolling_mean"], linewidth=2, label=label)[0]
         ax.scatter(at, part["score"], s=14, alpha=0.35, color=line.get_color())
     ax.set_ylim(0.8, 5.2)
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_ylabel("self-score (1-5)")
     ax.set_xlabel("interview date")
-    ax.set_title(f"{kind.capitalize()} scores over time: dots are interviews, lines the "
+    ax.set_title(f"{_KIND_WORDS.get(kind, kind).capitalize()} scores over time: dots are "
+                 f"interviews, lines the "
                  f"rolling mean (n = {len(h)} scores)", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.08, 1, 0.2), mode="expand",
@@ -124,7 +139,7 @@ def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str 
     ax = fig.add_subplot()
     h = history[history["kind"] == kind] if "kind" in history else history
     if h.empty:
-        ax.set_title(f"{kind} scores by period")
+        ax.set_title(f"{_KIND_WORDS.get(kind, kind)} scores by period")
         return _empty(fig, ax)
     period = period_start(h["at"], freq)
     g = h.assign(period=period).groupby(["area", "period"], sort=False)["score"]
@@ -137,11 +152,12 @@ def plot_skill_heatmap(history: pd.DataFrame, *, kind: str = "skill", freq: str 
         if not np.isnan(value):
             ax.text(j, i, f"{value:.1f}\nn={int(count.iat[i, j])}", ha="center", va="center",
                     fontsize=6.5)
-    ax.set_yticks(range(len(mean.index)), [str(a) for a in mean.index])
+    ax.set_yticks(range(len(mean.index)), [words(a) for a in mean.index])
     labels = [pd.Timestamp(p).strftime("%Y-%m") for p in mean.columns]
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
     ax.set_xlabel(f"period starting ({ {'MS': 'month', 'QS': 'quarter', 'YS': 'year'}[freq] })")
-    ax.set_title(f"Mean {kind} score per period (n = {len(h)} scores)", fontsize=10)
+    ax.set_title(f"Mean {_KIND_WORDS.get(kind, kind)} score per period (n = {len(h)} scores)",
+                 fontsize=10)
     fig.colorbar(image, ax=ax, label="mean self-score (1-5)")
     return fig
 
@@ -245,7 +261,7 @@ def plot_funnel(table: pd.DataFrame) -> Figure:
         else:
             text = "nothing resolved yet"
         ax.text(row["interviews"], yi, "  " + text, va="center", fontsize=8)
-    ax.set_yticks(y, [str(s) for s in table["stage"]])
+    ax.set_yticks(y, [words(s) for s in table["stage"]])
     ax.set_xlabel("interviews")
     ax.set_xlim(0, table["interviews"].max() * 1.8)
     ax.set_title(f"Interview funnel (n = {int(table['interviews'].sum())} interviews)",
@@ -265,7 +281,7 @@ def plot_compliance(table: pd.DataFrame) -> Figure:
         return _empty(fig, ax)
     for step, part in t.groupby("step", sort=False):
         ax.plot(pd.to_datetime(part["period"]), part["share_on_time"], marker="o",
-                label=f"{str(step).replace('_', ' ')} (n={int(part['due'].sum())})")
+                label=f"{words(step)} (n={int(part['due'].sum())})")
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("share done on time (0-1)")
     ax.set_xlabel("period of the interview")

@@ -37,6 +37,7 @@ from typing import Any
 from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import AfterviewError, Stage
+from afterview_analysis.rules import MIN_FOCUS_N, SKILL_CATEGORIES
 
 __all__ = ["ASK_BEFORE_LEAVING", "FOCUS_SKILLS", "QUESTIONS_TO_ASK", "prep_sheet",
            "render_html"]
@@ -132,9 +133,10 @@ def focus_skills(
     """The ``k`` weakest skills and their practice questions, ranked as Reflect's focus
     next ranks them (:func:`afterview_analysis.analytics.skills.weak_areas`): by the mean
     of the last :data:`WINDOW` scores, then by the least-squares slope over time
-    (declining first, none as 0), then by name. A skill's practice questions are the
-    lowest-scored questions of the interviews where it scored lowest, each text once,
-    the most recent first among equal scores; as in
+    (declining first, none as 0), then by name, skills scored fewer than
+    ``rules.MIN_FOCUS_N`` times last. A skill's practice questions are the lowest-scored
+    questions of the kinds that practise it (``rules.SKILL_CATEGORIES``), each text once
+    on the sheet, the most recent first among equal scores; as in
     :func:`afterview_analysis.analytics.bank.focus_with_practice`, questions practised
     since they were last asked go after the others (``groups``: the bank, from
     :func:`afterview_analysis.questions.bank`).
@@ -161,21 +163,29 @@ def focus_skills(
         slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / cxx \
             if len(xs) >= 2 and cxx > 0 else 0.0
         ranked.append((sum(recent) / len(recent), slope, skill, rows))
-    ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+    # as focus next ranks: areas scored in fewer than MIN_FOCUS_N interviews go last
+    ranked.sort(key=lambda r: (len(r[3]) < MIN_FOCUS_N, r[0], r[1], r[2]))
+    # each question text once: its lowest score, the latest asking with that score
+    lowest: dict[str, dict] = {}
+    for q in questions:
+        if q["interview_id"] not in starts or q["score"] is None:
+            continue
+        at = starts[q["interview_id"]][0]
+        best = lowest.get(q["text"])
+        if best is None or (q["score"], -at.timestamp()) < (best["score"], -best["at"]):
+            lowest[q["text"]] = q | {"at": at.timestamp()}
+    used: set[str] = set()
     out = []
-    for recent, _, skill, rows in ranked[:k]:
-        low = min(score for _, score in rows)
-        worst = {iid for (_, iid), score in rows if score == low}
-        picks = sorted((q for q in questions if q["interview_id"] in worst),
-                       key=lambda q: (q["score"], -starts[q["interview_id"]][0].timestamp()))
-        seen: list[dict] = []
-        for q in picks:
-            if all(q["text"] != s["text"] for s in seen):
-                seen.append({"text": q["text"], "score": q["score"],
-                             "next_time": q["next_time"],
-                             "practised": q["text"] in practised_text})
-            if len(seen) == PER_SKILL * 3:
-                break
+    for recent, _, skill, _rows in ranked[:k]:
+        # the kinds of question that practise the skill (rules.SKILL_CATEGORIES), lowest
+        # score first, the newest first among equals; a text once in the whole sheet
+        mine = sorted((q for q in lowest.values()
+                       if q["category"] in SKILL_CATEGORIES.get(skill, ())
+                       and q["text"] not in used),
+                      key=lambda q: (q["score"], -q["at"]))[:PER_SKILL * 3]
+        used.update(q["text"] for q in mine)
+        seen = [{"text": q["text"], "score": q["score"], "next_time": q["next_time"],
+                 "practised": q["text"] in practised_text} for q in mine]
         seen.sort(key=lambda q: q["practised"])  # stable: practised ones last
         out.append({"skill": skill, "recent": round(recent, 1), "questions": seen[:PER_SKILL]})
     return out

@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from afterview_analysis import analytics as an
-from afterview_analysis.analytics._frames import AnalysisError, as_of_timestamp
+from afterview_analysis.analytics._frames import (
+    AnalysisError,
+    as_of_timestamp,
+    replay,
+    user_zone,
+)
 
 __all__ = ["FORMATS", "Report", "build_report", "render", "render_html", "render_json",
            "render_text"]
@@ -42,6 +47,10 @@ class Report:
     first: pd.Timestamp | None
     last: pd.Timestamp | None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: True when built for a past moment (``as_of``): later records were left out.
+    replayed: bool = False
+    #: The user's zone: dates in the title are shown in it.
+    zone: str = "UTC"
 
 
 def build_report(
@@ -52,7 +61,9 @@ def build_report(
     Each table is computed once: a summary is made from the table it summarises. The
     Reflect view and every format of ``afterview report`` read these tables.
     """
-    now = as_of_timestamp(as_of)
+    now = as_of_timestamp(as_of, user_zone(frames))
+    if as_of is not None:  # replay the past: what was recorded after it does not exist yet
+        frames = replay(frames, now)
     iv = frames.get("interviews")
     starts = (pd.to_datetime(iv["starts_at"], utc=True).dropna()
               if iv is not None and len(iv) else pd.Series(dtype="datetime64[us, UTC]"))
@@ -83,13 +94,21 @@ def build_report(
         "compliance_by_quarter": an.summarise_compliance(deadlines, "QS"),
     }
     return Report(
-        as_of=now, interviews=len(starts) if iv is None else len(iv),
+        as_of=now, replayed=as_of is not None, zone=user_zone(frames),
+        interviews=len(starts) if iv is None else len(iv),
         first=starts.min() if len(starts) else None,
         last=starts.max() if len(starts) else None, tables=tables,
     )
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def _w(label: Any) -> str:
+    """A label in words ("system design", "send the thank-you"), never a code."""
+    from afterview_analysis.plots import words
+
+    return words(label)
 
 
 def _num(value: Any, fmt: str = ".1f", signed: bool = False) -> str:
@@ -150,12 +169,12 @@ def _focus_lines(t: Tables) -> list[str]:
         )
         for _, q in part.dropna(subset=["question"]).iterrows():
             note = f" Next time: {q['next_time']}" if isinstance(q["next_time"], str) else ""
-            lines.append(f"   - practise \"{q['question']}\" ({q['category']}, scored "
+            lines.append(f"   - practise \"{q['question']}\" ({_w(q['category'])}, scored "
                          f"{q['score']} at {q['company']} on {_day(q['at'])}).{note}")
     cats = t["weak_areas"][t["weak_areas"]["kind"] == "category"].head(3)
     if len(cats):
         lines.append("Weakest question categories: " + "; ".join(
-            f"{row.area} recent {_num(row.recent)} (n = {int(row.n)})"
+            f"{_w(row.area)} recent {_num(row.recent)} (n = {int(row.n)})"
             for row in cats.itertuples()))
     return lines
 
@@ -172,8 +191,8 @@ def _trend_lines(t: Tables) -> list[str]:
                      f"will be wrong by chance.")
     for row in t["trends"].itertuples():
         lines.append(
-            f"{row.kind:8} {row.area:22} n={row.n:<4} mean {_num(row.mean)}  recent "
-            f"{_num(row.recent)}  slope {_num(row.slope_30d, '.2f', True)}/30 d "
+            f"{_w(row.kind):8} {_w(row.area):22} n={row.n:<4} mean {_num(row.mean)}  recent "
+            f"{_num(row.recent)}  change {_num(row.slope_30d, '.2f', True)} per 30 days "
             f"{_interval(row.ci_low, row.ci_high, '.2f', True)}  {row.verdict}"
         )
     return lines
@@ -192,11 +211,12 @@ def _employer_lines(t: Tables) -> list[str]:
                      f"promised date): " + _share(int(o["ghosting"]), int(o["interviews"]),
                                                     o["ghosting_low"], o["ghosting_high"]))
     for row in t["employer_by_stage"].to_dict("records"):
-        lines.append(f"  {row['stage']:10} {_median_iqr(row, 'days', 'days')}")
+        lines.append(f"  {_w(row['stage']):10} {_median_iqr(row, 'days', 'days')}")
     ghosts = t["employer_times"]
     ghosts = ghosts[ghosts["status"] == "ghosting candidate"] if len(ghosts) else ghosts
     for row in ghosts.itertuples():
-        lines.append(f"  no answer: {row.company} ({row.stage}, promised {_day(row.feedback_by)})")
+        lines.append(f"  no answer: {row.company} ({_w(row.stage)}, promised "
+                     f"{_day(row.feedback_by)})")
     if not lines:
         lines.append("Not enough data: no interview has ended yet.")
     return lines
@@ -262,7 +282,7 @@ def _funnel_lines(t: Tables) -> list[str]:
     for row in t["funnel"].itertuples():
         conv = (f"moved on in {_share(row.moved_on, row.resolved, row.low, row.high)} the "
                 f"employer decided" if row.resolved else "nothing decided yet")
-        lines.append(f"{row.stage:10} {row.interviews:4} interviews: {row.advanced} advanced, "
+        lines.append(f"{_w(row.stage):10} {row.interviews:4} interviews: {row.advanced} advanced, "
                      f"{row.offer} offers, {row.rejected} rejected, {row.ghosted} ghosted, "
                      f"{row.withdrawn} withdrawn, {row.pending} pending; {conv}")
     return lines or ["Not enough data: no interviews yet."]
@@ -271,7 +291,7 @@ def _funnel_lines(t: Tables) -> list[str]:
 def _compliance_lines(t: Tables) -> list[str]:
     lines = []
     for row in t["compliance"].itertuples():
-        step = row.step.replace("_", " ")
+        step = _w(row.step)
         if row.due == 0:
             lines.append(f"{step:20} not enough data (n = 0)")
             continue
@@ -313,8 +333,10 @@ def render_text(report: Report) -> str:
 def _title(report: Report) -> str:
     span = (f", {_day(report.first)} to {_day(report.last)}" if report.first is not None
             else "")
-    return (f"afterview reflection as of {_day(report.as_of)}: {report.interviews} "
-            f"interviews{span}")
+    when = pd.Timestamp(report.as_of).tz_convert(report.zone)
+    replayed = (f" {when:%Y-%m-%d %H:%M} {report.zone} (anything recorded later is left out)"
+                if report.replayed else f" {when:%Y-%m-%d}")
+    return (f"afterview reflection as of{replayed}: {report.interviews} interviews{span}")
 
 
 def _figures(report: Report) -> list[tuple[str, Callable[[], Any]]]:

@@ -71,6 +71,9 @@ __all__ = [
     "FOLLOW_UP_TOLERANCE",
     "INFO_REPLY",
     "INFO_REPLY_WITHIN",
+    "MIN_FOCUS_N",
+    "SKILL_ADVICE",
+    "SKILL_CATEGORIES",
     "STALE_AFTER",
     "STEP_TITLES",
     "THANK_YOU_WITHIN",
@@ -110,6 +113,25 @@ END_OF_DAY = time(23, 59)
 #: When the employer named no feedback date, the follow-up clock assumes one this long
 #: after the interview's day (then waits FOLLOW_UP_AFTER on top, as for a named date).
 FEEDBACK_ASSUMED_AFTER = timedelta(days=7)
+#: "Focus next": an area needs this many scored interviews before it can lead the list
+#: of weak areas (one low score must not outrank a weakness seen again and again).
+MIN_FOCUS_N = 3
+#: Which kinds of question practise which rubric skill (declared, not guessed): the
+#: practice list of a skill draws its questions from these categories. A skill without
+#: categories gets advice instead (:data:`SKILL_ADVICE`).
+SKILL_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "technical depth": ("technical", "system_design"),
+    "problem solving": ("system_design", "technical"),
+    "communication": ("behavioural", "motivation"),
+    "culture fit": ("culture", "behavioural", "motivation"),
+    "preparation": ("motivation", "salary", "culture"),
+    "questions asked": (),
+}
+#: What to do for a skill no kind of question practises.
+SKILL_ADVICE: dict[str, str] = {
+    "questions asked": "Prepare three questions of your own for the next interview: about "
+                       "the team, the work of the first months, and how success is measured.",
+}
 #: A step left undone this long past its due time is ``missed``, not ``overdue``.
 STALE_AFTER = timedelta(days=30)
 #: The agenda's name for "reply to an information request" (not one of the six Steps).

@@ -9,8 +9,11 @@ import pandas as pd
 import pytest
 
 from afterview_analysis.analytics import (
+    MIN_FOCUS_N,
+    SKILL_CATEGORIES,
     AnalysisError,
     focus_next,
+    practice_list,
     score_history,
     skill_trends,
     weak_areas,
@@ -148,19 +151,65 @@ def test_functions_do_not_mutate_their_input():
 
 def test_weak_areas_rank_by_recent_level():
     w = weak_areas(tiny_frames(), by="both", window=2)
-    # recent (last 2): system_design (1+2)/2, problem solving (2+1)/2 -> tie at 1.5
-    assert w["recent"].is_monotonic_increasing
+    # recent (last 2): system_design (1+2)/2, problem solving (2+1)/2 -> tie at 1.5; areas
+    # scored in fewer than MIN_FOCUS_N interviews come after the rest, each part by level
+    few = w["n"] < MIN_FOCUS_N
+    assert few.is_monotonic_increasing
+    assert w.loc[~few, "recent"].is_monotonic_increasing
+    assert w.loc[few, "recent"].is_monotonic_increasing
     assert w["rank"].tolist() == list(range(1, len(w) + 1))
-    assert set(w.head(2)["area"]) == {"system_design", "problem solving"}
+    assert w["area"].iloc[0] == "problem solving"  # system_design: 2 interviews only
 
 
 def test_focus_next_lists_the_lowest_questions_with_notes():
     f = focus_next(tiny_frames(), k=2, by="both", window=2)
-    design = f[f["area"] == "system_design"]
+    design = f[f["category"] == "system_design"]
     assert design["question"].tolist() == ["Design a cache", "Design a feed"]
     assert design["next_time"].tolist() == ["Start from the access pattern.",
                                             "Name the trade-offs."]
     assert design["score"].tolist() == [1, 2]
+    assert f["question"].dropna().is_unique  # one question, one place in the list
+
+
+def _repeated(journal):
+    """Problem solving low in five interviews; communication scored once, lower still; a
+    design question asked three times (scored 1, then 2, then 4)."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(5):
+        iv = Interview(company=f"Co{i}", role="R", starts_at=start + timedelta(days=10 * i))
+        records = [iv, SkillScore(interview_id=iv.id, skill="problem solving", score=2)]
+        if i == 4:
+            records.append(SkillScore(interview_id=iv.id, skill="communication", score=1))
+        if i >= 2:
+            records.append(Question(interview_id=iv.id, text="Design a feed", score=i - 1,
+                                    category="system_design", next_time=f"note {i}"))
+        records.append(Question(interview_id=iv.id, text=f"Why us ({i})?", score=1,
+                                category="motivation"))
+        journal.add_many(records)
+    return journal.frames()
+
+
+def test_focus_next_is_robust_to_an_area_scored_once(journal):
+    f = focus_next(_repeated(journal), k=2)
+    # communication scored 1 once has no range yet: problem solving, low five times, first
+    assert f["area"].iloc[0] == "problem solving"
+    ranks = f.drop_duplicates("area").set_index("area")["rank"]
+    assert ranks["problem solving"] < ranks["communication"]
+
+
+def test_focus_next_draws_from_the_declared_categories_with_latest_and_lowest(journal):
+    f = focus_next(_repeated(journal), k=2)
+    solving = f[f["area"] == "problem solving"]
+    assert set(solving["category"]) <= set(SKILL_CATEGORIES["problem solving"])
+    feed = solving.set_index("question").loc["Design a feed"]
+    assert (feed["score"], feed["latest_score"], feed["times_asked"]) == (1, 3, 3)
+    assert feed["next_time"] == "note 4"  # the latest note
+    # a skill no kind of question practises gets advice, not someone else's questions
+    frames = _repeated(journal)
+    trends = skill_trends(frames, by="skill")
+    asked_skill = trends.assign(area="questions asked", recent=0.5, recent_high=0.9)
+    plan = practice_list(frames, asked_skill.head(1), k=1)
+    assert plan["question"].isna().all() and "questions of your own" in plan["advice"].iloc[0]
 
 
 def test_bad_arguments_name_the_problem():

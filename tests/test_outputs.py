@@ -79,6 +79,7 @@ TARGETS = {
     "a symlink to it": lambda f: f / "link.json",
     "another SQLite file": lambda f: f / "other.db",
     "the anonymize key": lambda f: f / "journal.sqlite.anonymize-key",
+    "a device": lambda f: Path("/dev/null"),
 }
 
 
@@ -98,6 +99,7 @@ def test_no_command_writes_over_the_journal_or_a_database(folder, capsys, kind):
         assert len(j.find(Message)) == messages  # draft --save saved nothing
         assert j.check() == []
     assert _digest(folder) == before or set(_digest(folder)) <= set(before)
+    assert Path("/dev/null").is_char_device()
 
 
 @given(name=st.text(st.characters(codec="utf-8", exclude_characters="/\0"), min_size=1,

@@ -61,7 +61,7 @@ def test_trend_figure_has_dated_axis_units_and_the_interval_in_the_legend():
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
     assert ax.get_ylabel() == "self-score (1-5)"
     legend = _texts(figs["trends"])
-    assert "communication (n=3): +1.00/30 d [+1.00, +1.00], improving" in legend
+    assert "communication (n=3): +1.00 per 30 days [+1.00, +1.00], improving" in legend
 
 
 def test_response_figure_draws_the_deadlines():

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from afterview_analysis.cli import main
@@ -53,7 +54,8 @@ def test_json_carries_the_numbers_the_text_shows(demo_file, tmp_path):
     comm = trends[("skill", "communication")]
     text = render(_frames(demo_file), "text", as_of="2026-11-21")
     line = next(x for x in text.splitlines() if re.match(r"skill\s+communication\s", x))
-    assert f"{comm['slope_30d']:+.2f}/30 d [{comm['ci_low']:+.2f}, {comm['ci_high']:+.2f}]" in line
+    assert (f"{comm['slope_30d']:+.2f} per 30 days [{comm['ci_low']:+.2f}, "
+            f"{comm['ci_high']:+.2f}]") in line
     assert doc["tables"]["focus_next"][0]["area"] == WEAK_SKILL
     assert doc["definitions"]["min_trend_n"] >= 3
     assert doc["tables"]["calibration"][0]["n"] > 0
@@ -73,7 +75,7 @@ def test_html_escapes_user_text_and_embeds_figures(journal, tmp_path):
         iv,
         SkillScore(interview_id=iv.id, skill="problem solving", score=1),
         Question(interview_id=iv.id, text="<img src=x onerror=alert(1)>", score=1,
-                 next_time="Say <b>less</b> & breathe"),
+                 category="system_design", next_time="Say <b>less</b> & breathe"),
     ])
     page = render(journal.frames(), "html", as_of="2026-02-01")
     assert "<script>" not in page and "<img src=x" not in page and "<b>less" not in page
@@ -121,3 +123,42 @@ def test_five_verdicts_or_more_come_with_the_chance_of_a_wrong_one(demo_text, jo
     journal.add_many([iv, SkillScore(interview_id=iv.id, skill="communication", score=3)])
     text = render_text(build_report(journal.frames(), as_of="2026-01-08"))
     assert "one in twenty" not in text
+
+
+def test_as_of_replays_the_past_in_every_table():
+    """As of 5 February, interview c and everything after that moment do not exist yet:
+    the same tables as a journal that holds only what had happened by then."""
+    from afterview_analysis.analytics._examples import tiny_frames
+
+    moment = "2026-02-05T00:00Z"
+    full = tiny_frames()
+    past = dict(full)  # what the journal held on 5 February, written out by hand
+    iv = full["interviews"]
+    past["interviews"] = iv[iv["id"] != "c"].assign(
+        outcome=iv["outcome"].where(iv["id"] != "b", "pending"),
+        outcome_on=iv["outcome_on"].where(iv["id"] != "b"))
+    past["interviews"] = past["interviews"].astype(iv.dtypes.to_dict())
+    for name in ("questions", "skill_scores"):
+        past[name] = full[name][full[name]["interview_id"] != "c"]
+    ev = full["employer_events"]
+    past["employer_events"] = ev[ev["interview_id"] == "a"]  # b's came on 02-06 and 02-09
+    steps = full["playbook_steps"]
+    past["playbook_steps"] = steps[steps["interview_id"] == "a"]
+    msg = full["messages"]
+    past["messages"] = msg.assign(sent_at=msg["sent_at"].where(msg["interview_id"] == "a"))
+    replayed = build_report(full, as_of=moment)
+    written = build_report(past, as_of=moment)
+    assert replayed.interviews == 2
+    for name, table in written.tables.items():
+        pd.testing.assert_frame_equal(replayed.tables[name].reset_index(drop=True),
+                                      table.reset_index(drop=True), obj=name)
+    assert "anything recorded later is left out" in render_text(replayed).splitlines()[0]
+
+
+def test_a_bare_as_of_date_is_midnight_in_the_users_zone(journal):
+    from afterview_analysis.records import Profile
+
+    journal.update(Profile(timezone="Europe/Berlin"))
+    report = build_report(journal.frames(), as_of="2026-03-14")
+    assert report.as_of == pd.Timestamp("2026-03-13T23:00:00Z")
+    assert "2026-03-14 00:00 Europe/Berlin" in render_text(report)

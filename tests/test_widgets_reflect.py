@@ -38,16 +38,18 @@ def test_every_section_is_shown_for_the_demo(view):
         images = [w for w in walk(box) if isinstance(w, ipw.Image)]
         assert images and all(bytes(i.value).startswith(PNG) for i in images)
     assert not hasattr(view, "agenda")  # the agenda moved to Today
-    assert "brier" in view.calibration.children[0].value
-    assert "conversion" in view.funnel.children[0].value
+    assert "Brier score" in view.calibration.children[0].value
+    assert "share moved on" in view.funnel.children[0].value
 
 
 def test_weak_areas_and_focus_name_the_weak_skill(view):
     assert WEAK_SKILL in view.weak_table.value
     assert rows(view.weak_table.value)[0] == "1"  # ranked
     assert WEAK_SKILL in view.focus.value
-    for column in ("recent_n", "recent_low", "recent_high"):  # the level carries n and interval
+    # the level carries its n and its interval, named in words, never as columns
+    for column in ("interviews in it", "95 % range from", "to"):
         assert f">{column}<" in view.focus.value
+    assert "recent_n" not in view.focus.value and "recent_low" not in view.focus.value
 
 
 def test_area_picker_limits_the_trend_table(view):
@@ -79,9 +81,11 @@ def test_date_range_limits_the_scores_counted(view):
 
 def test_category_view_lists_question_categories(view):
     view.trend_kind.value = "category"
-    assert "system_design" in view.trend_areas.options
-    assert "communication" not in view.trend_areas.options
-    assert "system_design" in view.trend_table.value
+    shown = dict(view.trend_areas.options)  # words shown -> the area's value
+    assert shown["system design"] == "system_design"
+    assert "communication" not in shown
+    assert "system design" in view.trend_table.value
+    assert "system_design" not in view.trend_table.value
 
 
 def test_empty_journal_offers_the_demo_in_a_separate_journal(tmp_path):
@@ -115,6 +119,7 @@ def test_an_interview_logged_in_the_form_shows_up(tmp_path):
             form.add_question_button.click()
         form.question_rows[i].fields["text"].value = f"Q{i}"
         form.question_rows[i].fields["score"].value = "2"
+        form.question_rows[i].fields["category"].value = "behavioural"  # practises communication
         form.question_rows[i].fields["next_time"].value = HOSTILE
     form.skill_controls["communication"].value = 3
     form.save_button.click()
@@ -126,3 +131,10 @@ def test_an_interview_logged_in_the_form_shows_up(tmp_path):
     html = [w.value for w in walk(view.widget) if isinstance(w, ipw.HTML)]
     assert all("<img" not in value for value in html)
     j.close()
+
+
+def test_explore_shows_only_the_trend_picker_and_the_weak_areas(demo_file):
+    view = ReflectView(Journal(demo_file, create=False), now=lambda: AFTER_DEMO, explore=True)
+    assert bytes(view.trend_image.value).startswith(PNG)
+    assert WEAK_SKILL in view.weak_table.value
+    assert not hasattr(view, "funnel") and not hasattr(view, "calibration")

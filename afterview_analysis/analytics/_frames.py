@@ -119,14 +119,60 @@ def user_zone(frames: Mapping[str, pd.DataFrame]) -> str:
     return "UTC"
 
 
-def as_of_timestamp(as_of: Any = None) -> pd.Timestamp:
-    """``as_of`` as a UTC timestamp; now when None (naive values are taken as UTC)."""
+def as_of_timestamp(as_of: Any = None, zone: str = "UTC") -> pd.Timestamp:
+    """``as_of`` as a UTC timestamp; now when None. A bare date or a time without a zone
+    is read in ``zone`` (the user's: "2026-03-14" means midnight there, as for
+    ``afterview agenda --today``).
+
+    >>> as_of_timestamp("2026-03-14", "Europe/Berlin").isoformat()
+    '2026-03-13T23:00:00+00:00'
+    """
     if as_of is None:
         return pd.Timestamp(datetime.now().astimezone()).tz_convert("UTC")
     ts = pd.Timestamp(as_of)
     if ts.tzinfo is None:
-        ts = ts.tz_localize("UTC")
+        ts = ts.tz_localize(zone)
     return ts.tz_convert("UTC")
+
+
+def replay(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The journal as it stood at ``as_of``: everything recorded after it left out.
+
+    Interviews that start after it go, and with them their questions and scores (an
+    interview is dated by when it happened, not by when it was typed in: a journal filled
+    in later, or imported, replays the same); an outcome dated after it reads "pending";
+    employer events, playbook ticks and heads-ups after it go; a message sent after it is
+    still a draft. A new dict of new frames; ``frames`` is not changed.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> old = replay(tiny_frames(), pd.Timestamp("2026-02-05", tz="UTC"))
+    >>> old["interviews"]["id"].tolist(), old["interviews"]["outcome"].astype(str).tolist()
+    (['a', 'b'], ['rejected', 'pending'])
+    """
+    out = dict(frames)
+
+    def after(df: pd.DataFrame, column: str) -> pd.Series:
+        return utc(df[column]) > as_of if column in df else pd.Series(False, index=df.index)
+
+    iv = frames.get("interviews")
+    if iv is not None:
+        iv = iv[~after(iv, "starts_at")]
+        if "outcome_on" in iv:
+            decided_later = pd.to_datetime(iv["outcome_on"]).dt.tz_localize(None) > \
+                as_of.tz_convert(None)
+            iv = iv.assign(
+                outcome=iv["outcome"].mask(decided_later, "pending"),
+                outcome_on=iv["outcome_on"].mask(decided_later))
+        out["interviews"] = iv
+    for name, column in (("employer_events", "at"), ("playbook_steps", "done_at"),
+                         ("heads_ups", "sent_at")):
+        df = frames.get(name)
+        if df is not None:
+            out[name] = df[~after(df, column)]
+    msg = out.get("messages")
+    if msg is not None and "sent_at" in msg:
+        out["messages"] = msg.assign(sent_at=msg["sent_at"].mask(after(msg, "sent_at")))
+    return out
 
 
 def local_date(moments: pd.Series, zone: str) -> pd.Series:

@@ -30,12 +30,16 @@ from afterview_analysis.analytics._frames import (
     table,
 )
 from afterview_analysis.analytics._stats import CONFIDENCE, linear_trend, t_quantile
+from afterview_analysis.rules import MIN_FOCUS_N, SKILL_ADVICE, SKILL_CATEGORIES
 
 __all__ = [
     "FLAT_MARGIN",
+    "MIN_FOCUS_N",
     "MIN_TREND_N",
     "MIN_TREND_SPAN_DAYS",
     "SCALE",
+    "SKILL_ADVICE",
+    "SKILL_CATEGORIES",
     "WINDOW",
     "focus_next",
     "practice_list",
@@ -227,10 +231,12 @@ def skill_trends(
 def rank_areas(trends: pd.DataFrame, by: str = "both") -> pd.DataFrame:
     """:func:`weak_areas` of a :func:`skill_trends` table."""
     kinds = _kinds(by)
+    # an area seen in fewer than MIN_FOCUS_N interviews comes after every area seen more
+    # often: one low score cannot outrank a weakness seen again and again
     return (trends[trends["kind"].isin(kinds)]
-            .assign(_slope=trends["slope_30d"].fillna(0.0))
-            .sort_values(["recent", "_slope", "kind", "area"], kind="stable")
-            .drop(columns="_slope")
+            .assign(_few=trends["n"] < MIN_FOCUS_N, _slope=trends["slope_30d"].fillna(0.0))
+            .sort_values(["_few", "recent", "_slope", "kind", "area"], kind="stable")
+            .drop(columns=["_few", "_slope"])
             .reset_index(drop=True)
             .assign(rank=lambda d: range(1, len(d) + 1)))
 
@@ -241,7 +247,9 @@ def weak_areas(
     window: int = WINDOW,
     min_n: int = MIN_TREND_N,
 ) -> pd.DataFrame:
-    """Areas ranked weakest first: by recent level, then by slope (declining first).
+    """Areas ranked weakest first: areas scored in at least :data:`MIN_FOCUS_N`
+    interviews before the others (so a low score seen once does not outrank a weakness
+    seen in five interviews), then by the recent level, then by slope (declining first).
 
     The :func:`skill_trends` columns plus ``rank`` (1 = weakest). Skills and question
     categories are ranked in one list when ``by="both"``.
@@ -254,17 +262,29 @@ def weak_areas(
 
 
 _FOCUS_COLUMNS = ["rank", "kind", "area", "recent", "recent_n", "recent_low", "recent_high",
-                  "verdict", "question", "category", "score", "next_time", "company", "at"]
+                  "verdict", "advice", "question", "category", "score", "latest_score",
+                  "times_asked", "next_time", "company", "at"]
+
+_NO_MAP = "No kind of question is linked to this skill: note what to do differently."
 
 
-def _questions_of(area: pd.Series, questions: pd.DataFrame, skills: pd.DataFrame) -> pd.DataFrame:
-    """The questions that practise ``area``: a category's own questions; for a skill, the
-    questions of the interviews where the skill scored lowest."""
-    if area["kind"] == "category":
-        return questions[questions["category"] == area["area"]]
-    own = skills[skills["skill"] == area["area"]].dropna(subset=["score"])
-    worst = own.loc[own["score"] == own["score"].min(), "interview_id"]
-    return questions[questions["interview_id"].isin(worst)]
+def _asked(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per question text: its lowest score (the latest asking that scored it),
+    its latest score, how often it was asked, the latest "next time" note."""
+    when = interviews(frames, ["company", "starts_at"]).rename(columns={"starts_at": "at"})
+    q = (rows_of_interviews(frames, "questions", ["text", "category", "score", "next_time"])
+         .assign(category=lambda d: d["category"].astype("str"),
+                 score=lambda d: scores(d["score"]))
+         .merge(when, on="interview_id", how="left")
+         .rename(columns={"text": "question"})
+         .sort_values("at", ascending=False, kind="stable", na_position="last"))
+    latest = q.groupby("question", sort=False).agg(
+        latest_score=("score", "first"), times_asked=("score", "size"),
+        next_time=("next_time", "first"))
+    lowest = (q.sort_values(["score", "at"], ascending=[True, False], na_position="last",
+                            kind="stable")
+              .drop_duplicates("question")[["question", "category", "score", "company", "at"]])
+    return lowest.merge(latest.reset_index(), on="question", how="left")
 
 
 def practice_list(
@@ -274,33 +294,28 @@ def practice_list(
     """:func:`focus_next` from a :func:`weak_areas` ranking of ``frames``."""
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise AnalysisError(f"k = {k!r}: must be a whole number of at least 1")
-    top = rank_areas(weak, by).head(k).assign(rank=lambda d: range(1, len(d) + 1))
     table(frames, "questions", ["interview_id", "text", "category", "score", "next_time"])
-    when = interviews(frames, ["company", "starts_at"]).rename(columns={"starts_at": "at"})
-    questions = (rows_of_interviews(frames, "questions",
-                                    ["text", "category", "score", "next_time"])
-                 .assign(category=lambda d: d["category"].astype("str"),
-                         score=lambda d: scores(d["score"]))
-                 .merge(when, on="interview_id", how="left")
-                 .rename(columns={"text": "question"}))
-    skills = (rows_of_interviews(frames, "skill_scores", ["skill", "score"])
-              .assign(skill=lambda d: d["skill"].astype("str"),
-                      score=lambda d: scores(d["score"])))
-    picked = [
-        _questions_of(area, questions, skills)
-        # lowest score first (unscored last), then the newest (undated last); each
-        # question text once, its first such asking
-        .sort_values(["score", "at"], ascending=[True, False], na_position="last",
-                     kind="stable")
-        .drop_duplicates("question").head(per_area).assign(rank=area["rank"])
-        for _, area in top.iterrows()
-    ]
-    chosen = pd.concat([pd.DataFrame(columns=["rank", *_FOCUS_COLUMNS[8:]]), *picked],
+    top = rank_areas(weak, by).head(k).assign(rank=lambda d: range(1, len(d) + 1))
+    asked = _asked(frames)
+    picked, used = [], set()
+    for _, area in top.iterrows():
+        if area["kind"] == "category":
+            mine = asked[asked["category"] == area["area"]]
+        else:
+            mine = asked[asked["category"].isin(SKILL_CATEGORIES.get(area["area"], ()))]
+        # lowest score first (unscored last), then the newest; a question once in the list
+        chosen = mine[~mine["question"].isin(used)].head(per_area)
+        used.update(chosen["question"])
+        picked.append(chosen.assign(rank=area["rank"]))
+    chosen = pd.concat([pd.DataFrame(columns=["rank", *_FOCUS_COLUMNS[9:]]), *picked],
                        ignore_index=True)
-    out = top[_FOCUS_COLUMNS[:8]].merge(chosen.drop(columns="interview_id", errors="ignore"),
-                                         on="rank", how="left")
-    return out.astype({"rank": "int64", "question": "str", "category": "str",
-                       "score": "Int64", "next_time": "str", "company": "str",
+    advice = top.apply(lambda a: "" if a["kind"] == "category" else SKILL_ADVICE.get(
+        a["area"], "" if SKILL_CATEGORIES.get(a["area"]) else _NO_MAP), axis=1)
+    out = top[_FOCUS_COLUMNS[:8]].assign(advice=advice if len(top) else "").merge(
+        chosen, on="rank", how="left")
+    return out.astype({"rank": "int64", "advice": "str", "question": "str", "category": "str",
+                       "score": "Int64", "latest_score": "Int64", "times_asked": "Int64",
+                       "next_time": "str", "company": "str",
                        "at": "datetime64[us, UTC]"})[_FOCUS_COLUMNS]
 
 
@@ -316,13 +331,14 @@ def focus_next(
     One row per (area, question): ``rank`` and ``area`` (from :func:`weak_areas`),
     ``recent`` (mean of the last ``window`` scores), its ``recent_n`` and 95 % t interval
     ``recent_low``/``recent_high``, and ``verdict`` of the area, then ``question``,
-    ``category``, ``score``, ``next_time`` (the "what to say next time" note),
-    ``company`` and ``at``. The questions of a *category* are its own questions; the
-    questions of a *skill* are those asked in the interviews where the skill scored
-    lowest (the skill is scored per interview, not per question). Lowest score first,
-    most recent first among equals; a question text appears once per area (its latest
-    asking). Questions and scores whose interview is not in ``frames["interviews"]`` are
-    left out, as they are from the history. An area with no question still gets one row
+    ``advice`` (for a skill no kind of question practises), ``question``, ``category``,
+    ``score`` (its lowest, at ``company`` on ``at``, the latest such asking),
+    ``latest_score``, ``times_asked``, ``next_time`` (the latest "what to say next time"
+    note). The questions of a *category* are its own; the questions of a *skill* come
+    from the kinds of question that practise it (:data:`SKILL_CATEGORIES`, declared).
+    Lowest score first, most recent first among equals; each question text appears once
+    in the whole list. Questions and scores whose interview is not in
+    ``frames["interviews"]`` are left out. An area with no question still gets one row
     with empty question fields.
 
     The default ranks the rubric's skills (``by="skill"``): they are the user's own words

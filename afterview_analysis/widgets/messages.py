@@ -28,6 +28,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from afterview_analysis.journal import Journal
+from afterview_analysis.outputs import write_atomic
 from afterview_analysis.records import (
     CONTACT_ROLE_WORDS,
     KIND_WORDS,
@@ -538,7 +539,11 @@ class MessagesView:
         company = self.interview.label.split(" · ")[1] if self.interview.label else ""
         path = export_path(self.export_dir, f"{message.kind.value}-{company}-"
                            f"{message.recipient}", ".eml")
-        path.write_bytes(data)
+        try:
+            write_atomic(path, data, journal=self.journal.path)
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not exported: {exc}")
+            return None
         self.download.value = _download_link(data, path.name, "message/rfc822",
                                              f"⬇ Download {path.name}", "av-eml-link")
         self.status.value = ok_html(f"Exported {path} (open it with your mail program).")
@@ -664,7 +669,11 @@ class MessagesView:
         data = agenda_ics(items, now=now, day_alarm_at=time(hour, minute),
                           zone=self.journal.profile().timezone)
         path = export_path(self.export_dir, "afterview-agenda", ".ics")
-        path.write_bytes(data)
+        try:
+            write_atomic(path, data, journal=self.journal.path)
+        except AfterviewError as exc:
+            self.status.value = error_html(f"Not exported: {exc}")
+            return None
         n = sum(item.is_open for item in items)
         self.download.value = _download_link(data, path.name, "text/calendar",
                                              f"⬇ Download {path.name}", "av-ics-link")

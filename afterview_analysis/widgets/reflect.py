@@ -25,7 +25,8 @@ from afterview_analysis.journal import Journal, workbook_root
 from afterview_analysis.records import utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
-__all__ = ["ReflectState", "ReflectView", "frame_html", "select_history"]
+__all__ = ["COLUMN_WORDS", "ReflectState", "ReflectView", "frame_html", "in_words",
+           "select_history"]
 
 
 @dataclass
@@ -60,8 +61,49 @@ def select_history(history: Any, state: ReflectState, zone: str = "UTC") -> Any:
     return history.loc[keep].copy()
 
 
+#: Column names as the user reads them (any other: underscores become spaces).
+COLUMN_WORDS = {
+    "area": "area", "kind": "kind", "n": "interviews", "recent": "recent level (1-5)",
+    "recent_n": "interviews in it", "recent_low": "95 % range from", "recent_high": "to",
+    "mean": "mean (1-5)", "slope_30d": "change per 30 days", "ci_low": "95 % range from",
+    "ci_high": "to", "first_at": "first", "last_at": "last", "next_time":
+    "what to say next time", "at": "date", "score": "your score (1-5)",
+    "share_on_time": "share on time", "low": "95 % range from", "high": "to",
+    "days_n": "answered", "days_median": "median days", "days_q1": "first quartile",
+    "days_q3": "third quartile", "late_n": "with a date", "late_median": "median days late",
+    "late_q1": "first quartile late", "late_q3": "third quartile late",
+    "ghosting": "went quiet", "ghosting_share": "share quiet", "ghosting_low":
+    "95 % range from", "ghosting_high": "to", "hours_median": "median hours",
+    "hours_q1": "first quartile", "hours_q3": "third quartile", "brier": "Brier score",
+    "brier_low": "95 % range from", "brier_high": "to", "base_rate": "base rate",
+    "reference": "base rate's Brier score", "diff": "difference",
+    "diff_low": "95 % range from", "diff_high": "to", "min_n": "needs",
+    "moved_on": "moved on", "resolved": "decided", "conversion": "share moved on",
+}
+#: Columns whose values are labels (areas, stages, steps): shown as words too.
+_LABELS = ("area", "kind", "stage", "step", "category")
+
+
+def in_words(df: Any) -> Any:
+    """A copy of an analysis table for people: column names and labels in words.
+
+    >>> import pandas as pd
+    >>> in_words(pd.DataFrame({"area": ["system_design"], "slope_30d": [0.1]})).columns.tolist()
+    ['area', 'change per 30 days']
+    """
+    from afterview_analysis.plots import words
+
+    out = df.copy()
+    for name in _LABELS:
+        if name in out:
+            out[name] = out[name].map(lambda v: v if v is None or v != v else
+                                      "question category" if v == "category" else words(v))
+    return out.rename(columns=lambda c: COLUMN_WORDS.get(c, str(c).replace("_", " ")))
+
+
 def frame_html(df: Any, cls: str, zone: str = "UTC", empty: str = "nothing yet") -> str:
-    """A frame as an escaped HTML table: datetimes as local dates, floats to 2 places."""
+    """A frame as an escaped HTML table in words (:func:`in_words`): datetimes as local
+    dates, floats to 2 places."""
     import pandas as pd
 
     if df is None or len(df) == 0:
@@ -73,8 +115,10 @@ def frame_html(df: Any, cls: str, zone: str = "UTC", empty: str = "nothing yet")
             out[name] = col.dt.tz_convert(zone).dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_datetime64_any_dtype(col):
             out[name] = col.dt.strftime("%Y-%m-%d")
-    table = out.to_html(index=False, escape=True, na_rep="–", border=0,
-                        float_format=lambda x: f"{x:.2f}", classes=cls)
+        elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.hasnans:
+            out[name] = col.astype(object).where(col.notna(), None)  # a dash, not "<NA>"
+    table = in_words(out).to_html(index=False, escape=True, na_rep="–", border=0,
+                                  float_format=lambda x: f"{x:.2f}", classes=cls)
     return f'<div style="overflow-x:auto">{table}</div>'
 
 
@@ -94,8 +138,11 @@ class ReflectView:
         *,
         now: Callable[[], datetime] = utc_now,
         demo_path: str | Path | None = None,
+        explore: bool = False,
     ):
         self.journal = journal
+        #: Only the trend picker and the weak areas (the Reflect story shows the rest).
+        self.explore = explore
         self.now = now
         self.demo_path = Path(demo_path) if demo_path else workbook_root() / "data" / "demo.sqlite"
         self.state = ReflectState()
@@ -212,20 +259,26 @@ class ReflectView:
                 self._plot("av-funnel-image", "plot_funnel", t["funnel"]),
             ]
 
-        self.responses = self._section("av-responses", responses)
-        self.calibration = self._section("av-calibration", calibration)
-        self.funnel = self._section("av-funnel", funnel)
-
         def head(text: str) -> ipw.HTML:
             return ipw.HTML(f"<h3>{text}</h3>")
 
-        self.body.children = [
-            head("Focus next: your weakest areas and the questions to practise"), self.focus,
+        trends = [
             head("Skill trends"),
             ipw.HBox([self.trend_kind]), ipw.HBox([self.trend_areas,
                                                    ipw.VBox([self.trend_from, self.trend_to])]),
             self.trend_error, self.trend_image, self.trend_table,
-            head("Weak areas (lowest recent level first, with 95 % intervals)"), self.weak_table,
+            head("Weak areas (lowest recent level first, with 95 % ranges)"), self.weak_table,
+        ]
+        if self.explore:
+            self.body.children = trends
+            return
+        self.responses = self._section("av-responses", responses)
+        self.calibration = self._section("av-calibration", calibration)
+        self.funnel = self._section("av-funnel", funnel)
+
+        self.body.children = [
+            head("Focus next: your weakest areas and the questions to practise"), self.focus,
+            *trends,
             head("Response times"), self.responses,
             head("Calibration: does your gut feeling predict who advances you?"),
             self.calibration,
@@ -260,8 +313,10 @@ class ReflectView:
 
     def _set_area_options(self) -> None:
         kind = self.trend_kind.value
+        from afterview_analysis.plots import words
+
         areas = list(dict.fromkeys(self.history.loc[self.history["kind"] == kind, "area"]))
-        self.trend_areas.options = areas
+        self.trend_areas.options = [(words(a), a) for a in areas]
         self.trend_areas.value = ()
 
     def _on_kind(self, _change: Any) -> None:
