@@ -116,6 +116,9 @@ def _group(iv: Interview, items: list[AgendaItem], answered: bool, now: datetime
         else:
             detail = f"no answer {_days(days)} after {_day(promised, today)}, the date " + (
                 "they promised" if iv.feedback_by else "assumed (they gave none)")
+        if open_items:  # the agenda still lists them: say so, so the two agree
+            n = len(open_items)
+            detail += f" ({n} step{'' if n == 1 else 's'} still open below)"
         return PipelineEntry(iv, "gone quiet", f"{iv.company} went quiet: {detail}",
                              promised, quiet_days=days, items=open_items)
     overdue = [i for i in open_items if i.status == "overdue"]

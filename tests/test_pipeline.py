@@ -71,6 +71,7 @@ def test_gone_quiet_two_weeks_after_the_promised_date(after, group):
     if group == "gone quiet":
         assert entry.detail.startswith("Acme Analytics went quiet: no answer 15 days after")
         assert entry.quiet_days == 15  # calendar days since 9 March (24 March now)
+        assert entry.detail.endswith("(1 step still open below)")  # the follow-up
 
 
 def test_gone_quiet_is_the_analysis_ghosting_threshold():
