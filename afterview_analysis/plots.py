@@ -117,6 +117,10 @@ def plot_skill_trends(
         line = ax.plot(at, part["rolling_mean"], linewidth=2, label=label)[0]
         ax.scatter(at, part["score"], s=14, alpha=0.35, color=line.get_color())
     ax.set_ylim(0.8, 5.2)
+    days = pd.to_datetime(h["at"], utc=True)
+    if days.max() - days.min() < pd.Timedelta(days=30):  # one day's scores: a month, not years
+        middle = _naive(pd.Series([days.min() + (days.max() - days.min()) / 2])).iloc[0]
+        ax.set_xlim(middle - pd.Timedelta(days=15), middle + pd.Timedelta(days=15))
     ax.set_yticks([1, 2, 3, 4, 5])
     ax.set_ylabel("self-score (1-5)")
     ax.set_xlabel("interview date")

@@ -183,17 +183,31 @@ def practise_next(r: Reflection, k: int = 3) -> Section:
     top = focus[focus["rank"] == 1]
     first = top.iloc[0]
     asked = top.dropna(subset=["question"])
-    answer = (f"Practise {first['area']} next: your last {int(first['recent_n'])} interviews "
-              f"average {_num(first['recent'])} of 5 (95 % range "
-              f"{_range(first['recent_low'], first['recent_high'])})")
-    answer += (f"; these {len(asked)} questions went worst." if len(asked) else ".")
+    n = int(first["recent_n"])
+    if n >= 2:
+        answer = (f"Practise {first['area']} next: your last {n} interviews average "
+                  f"{_num(first['recent'])} of 5 (95 % range "
+                  f"{_range(first['recent_low'], first['recent_high'])})")
+    else:
+        answer = (f"Practise {first['area']} next: you scored it {_num(first['recent'])} of 5 "
+                  f"in your one interview so far (a range needs two)")
+    if len(asked) == 1:
+        answer += "; this question went worst."
+    elif len(asked):
+        answer += f"; these {len(asked)} questions went worst."
+    elif first["advice"]:
+        answer += f". {first['advice']}"
+    else:
+        answer += "."
     others = [a for a in dict.fromkeys(focus["area"]) if a != first["area"]][:k - 1]
     note = f"Next on the list: {', '.join(others)}." if others else ""
     from afterview_analysis.plots import plot_skill_trends
 
     areas = list(dict.fromkeys(focus["area"]))[:k]
-    figure = plot_skill_trends(r.tables["history"], r.tables["trends"], kind="skill",
-                               areas=areas)
+    # a picture of scores over time needs at least two dates to be one
+    figure = (plot_skill_trends(r.tables["history"], r.tables["trends"], kind="skill",
+                                areas=areas)
+              if r.tables["history"]["at"].nunique() >= 2 else None)
     table = focus.dropna(subset=["question"]).assign(
         category=lambda d: d["category"].map(_words), at=lambda d: d["at"].map(_day))
     table = table[["area", "question", "category", "score", "company", "at", "next_time"]]
@@ -240,8 +254,13 @@ def employers(r: Reflection) -> Section:
         return Section(question, "No interview has ended yet: nothing to time.")
     o = r.tables["employer_overall"].iloc[0]
     quiet = times[times["status"] == "ghosting candidate"]
-    answer = (f"Employers answer in a median of {_num(o['days_median'])} days (middle half "
-              f"{_num(o['days_q1'])} to {_num(o['days_q3'])} days, n = {int(o['days_n'])})")
+    if int(o["days_n"]) == 0:
+        answer = (f"No employer has answered yet ({len(times)} "
+                  f"{'interview has' if len(times) == 1 else 'interviews have'} ended)")
+    else:
+        answer = (f"Employers answer in a median of {_num(o['days_median'])} days (middle "
+                  f"half {_num(o['days_q1'])} to {_num(o['days_q3'])} days, "
+                  f"n = {int(o['days_n'])})")
     if len(quiet):
         names = list(dict.fromkeys(quiet["company"]))
         answer += (f"; {len(quiet)} went quiet, more than {an.GHOSTING_AFTER.days} days past "
@@ -255,7 +274,8 @@ def employers(r: Reflection) -> Section:
         ["stage", "interviews", "days_n", "days_median", "days_q1", "days_q3", "ghosting"]]
     table.columns = ["stage", "interviews", "answered", "median days", "first quartile",
                      "third quartile", "went quiet"]
-    return Section(question, answer, plot_employer_response_times(times), table)
+    figure = plot_employer_response_times(times) if int(o["days_n"]) else None
+    return Section(question, answer, figure, table)
 
 
 _OWN = {"thank_you": "thank-you notes", "info_reply": "replies to their requests",
@@ -283,7 +303,9 @@ def on_time(r: Reflection) -> Section:
         ["kind", "target", "due", "on_time", "late", "missing", "share", "range"]]
     table.columns = ["message", "on time means", "due", "on time", "late", "missing",
                      "share on time", "95 % range"]
-    return Section(question, answer, plot_response_times(r.tables["own_times"]), table, note)
+    sent = r.tables["own_times"]["hours"].notna().any()
+    figure = plot_response_times(r.tables["own_times"]) if sent else None
+    return Section(question, answer, figure, table, note)
 
 
 def gut_feeling(r: Reflection) -> Section:

@@ -125,8 +125,17 @@ def test_one_interview_says_what_comes_later(tmp_path):
     assert "gut feeling predicts the outcome: after 10 decided interviews" in text
     assert story.improving(r).answer.startswith("Too early to tell")
     assert "you have 0" in story.gut_feeling(r).answer
-    # no trend axis running over years for one point: no picture without a trend
-    assert story.improving(r).figure is None
+    # no trend axis running over years for one point: no picture without a trend, and
+    # a picture of one day's scores spans a month
+    assert story.improving(r).figure is None and story.practise_next(r).figure is None
+    assert "one interview so far" in story.practise_next(r).answer
+    from matplotlib.dates import num2date
+
+    from afterview_analysis.plots import plot_skill_trends
+
+    low, high = plot_skill_trends(r.tables["history"]).axes[0].get_xlim()
+    assert (num2date(high) - num2date(low)).days <= 31
+    assert story.employers(r).answer.startswith("No employer has answered yet")
 
 
 def test_report_and_story_read_the_same_tables(demo, reflection):
