@@ -145,7 +145,8 @@ class MessagesView:
         self.recipient = css(ipw.Dropdown(description="To", style=s), "av-msg-recipient")
         self.tone = css(ipw.ToggleButtons(description="Tone", options=list(drafting.TONES),
                                           value="warm", style=s), "av-msg-tone")
-        self.form = css(ipw.ToggleButtons(description="Form", options=list(drafting.FORMS),
+        self.form = css(ipw.ToggleButtons(description="Form",  # a call sheet: see kinds
+                                          options=[f for f in drafting.FORMS if f != "call"],
                                           value="email", style=s), "av-msg-form")
         self.draft_button = css(ipw.Button(description="Write a fresh draft", icon="pencil",
                                            layout=ipw.Layout(width="auto")),
@@ -637,6 +638,7 @@ class MessagesView:
             options.append((label, m.id))
         self.history.value = f"<ul class='av-msg-history-list'>{''.join(rows)}</ul>"
         self.history_picker.options = options
+        self.history_picker.value = options[-1][1]  # the newest
 
     def open_saved(self) -> bool:
         """Show the saved message chosen in the history picker in the editor."""
