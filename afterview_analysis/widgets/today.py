@@ -414,9 +414,10 @@ class TodayView:
                              "2px 0;padding-left:18px'>" + "".join(line(e) for e in rest)
                              + "</ul></details>")
             blocks.append(f"<div class='av-group av-group-{key.replace(' ', '-')}' "
-                          f"style='flex:1 1 0;min-width:220px;padding:6px 8px;"
+                          f"style='flex:1 1 220px;min-width:0;padding:6px 8px;"
                           f"border:1px solid #d0d7de;border-radius:6px'>{head}{body}</div>")
-        return ("<div style='display:flex;gap:10px;align-items:flex-start;line-height:1.45'>"
+        return ("<div style='display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start;"
+                "line-height:1.45'>"
                 f"{''.join(blocks)}</div>")
 
     # ---- actions
