@@ -45,7 +45,10 @@ NO_NEWS = {
     "@jupyterlab/apputils-extension:notification": {
         "fetchNews": "false",
         "checkForUpdates": False,
-    }
+    },
+    # every cell in the page: with Lab's default windowing, the cells of a long notebook
+    # that are scrolled out of view have no prompt, and a run would never look finished
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 
 

@@ -87,7 +87,8 @@ def _decoded(img) -> tuple[int, int]:
 
 
 def test_reflect_shows_the_trend_picture_in_lab(page, lab):
-    """Reflect renders the skill-trend picture; switching to categories redraws it."""
+    """Reflect answers each question with a picture, and its trend explorer redraws the
+    skill-trend picture when switched to categories."""
     nb = LabNotebook(page, lab, notebook("2-")).open().run_all()
     trend = nb.widget("av-trend-image")
     width, height = _decoded(trend)
@@ -105,8 +106,14 @@ def test_reflect_shows_the_trend_picture_in_lab(page, lab):
     )
     assert nb.widget("av-error-trend").inner_text().strip() == ""
     nb.shoot("2-categories", show=trend)
-    for picture in ("av-funnel-image", "av-calibration-image"):
-        assert _decoded(nb.widget(picture))[0] > 0, picture
+    # the story above it: every question answered, each with its one picture
+    answers = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .av-answer")
+    assert answers.count() == 7
+    assert WEAK_SKILL in answers.first.inner_text()
+    pictures = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) img.av-figure")
+    assert pictures.count() == 7
+    for i in range(7):
+        assert _decoded(pictures.nth(i))[0] > 0, i
     assert nb.kernel_errors() == ""
     assert page.dialogs == []
 
