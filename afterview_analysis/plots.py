@@ -288,6 +288,9 @@ def plot_compliance(table: pd.DataFrame) -> Figure:
                 label=f"{words(step)} (n={int(part['due'].sum())})")
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("share done on time (0-1)")
+    periods = pd.to_datetime(t["period"])
+    if periods.nunique() == 1:  # one period: a few months around it, not years
+        ax.set_xlim(periods.min() - pd.Timedelta(days=60), periods.min() + pd.Timedelta(days=120))
     ax.set_xlabel("period of the interview")
     ax.set_title(f"Playbook steps done on time (n = {int(t['due'].sum())} due steps)",
                  fontsize=10)

@@ -163,10 +163,14 @@ def _focus_lines(t: Tables) -> list[str]:
         lines.append(
             f"{rank}. {area}: recent {_num(w['recent'])} of 5 "
             f"{_interval(w['recent_low'], w['recent_high'])} over the last "
-            f"{int(w['recent_n'])} interviews; trend {_num(w['slope_30d'], '.2f', True)}/30 days "
+            f"{int(w['recent_n'])} interviews; trend {_num(w['slope_30d'], '.2f', True)} "
+            f"per 30 days "
             f"{_interval(w['ci_low'], w['ci_high'], '.2f', True)}: {w['verdict']} "
             f"(n = {int(w['n'])})"
         )
+        advice = part["advice"].iloc[0] if "advice" in part else ""
+        if isinstance(advice, str) and advice:
+            lines.append(f"   - {advice}")
         for _, q in part.dropna(subset=["question"]).iterrows():
             note = f" Next time: {q['next_time']}" if isinstance(q["next_time"], str) else ""
             lines.append(f"   - practise \"{q['question']}\" ({_w(q['category'])}, scored "

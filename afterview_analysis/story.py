@@ -343,7 +343,9 @@ def how_far(r: Reflection) -> Section:
         return Section(question, "No interviews yet.")
     said = [f"{_words(row.stage)} {int(row.moved_on)} of {int(row.resolved)}"
             for row in f.itertuples() if row.resolved]
-    answer = (f"{int(f['interviews'].sum())} interviews; moved on, of those the employer "
+    total = int(f["interviews"].sum())
+    answer = (f"{total} {'interview' if total == 1 else 'interviews'}; moved on, of those "
+              f"the employer "
               f"decided: " + ("; ".join(said) if said else "none decided yet") + ".")
     from afterview_analysis.plots import plot_funnel
 
@@ -366,9 +368,13 @@ def habits(r: Reflection) -> Section:
         return Section(question, "Nothing has fallen due yet.")
     best = due.sort_values("share_on_time", ascending=False, kind="stable").iloc[0]
     worst = due.sort_values("share_on_time", kind="stable").iloc[0]
-    answer = (f"You most often {_words(best['step'])} on time ({int(best['on_time'])} of "
-              f"{int(best['due'])}); least often {_words(worst['step'])} "
-              f"({int(worst['on_time'])} of {int(worst['due'])}).")
+    if best["share_on_time"] == worst["share_on_time"]:
+        answer = (f"{int(due['on_time'].sum())} of {int(due['due'].sum())} playbook steps "
+                  f"were done on time so far, the same share for every step.")
+    else:
+        answer = (f"You most often {_words(best['step'])} on time ({int(best['on_time'])} "
+                  f"of {int(best['due'])}); least often {_words(worst['step'])} "
+                  f"({int(worst['on_time'])} of {int(worst['due'])}).")
     from afterview_analysis.plots import plot_compliance
 
     table = c.assign(step=c["step"].map(_words), share=c["share_on_time"].map(_pct),
