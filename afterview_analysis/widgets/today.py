@@ -300,7 +300,12 @@ class TodayView:
 
     def load_demo(self) -> None:
         """Show the demo journal here and on every other page (your journal is untouched)."""
-        self.journal = workbook.show_demo(self.own)
+        try:
+            journal = workbook.show_demo(self.own)
+        except AfterviewError as exc:  # the marker beside your journal could not be written
+            self.status.value = error_html(f"The demo is not shown: {exc}")
+            return
+        self.journal = journal
         self.messages = self.form = None
         self.refresh()
         self.status.value = ok_html(
