@@ -34,6 +34,7 @@ demo: data/demo.sqlite
 lab: setup data/journal.sqlite data/demo.sqlite
 	$(BIN)/afterview init --journal $(JOURNAL)
 	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--LabApp.default_url=/lab/tree/0-today.ipynb \
 		--ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 # The whole workbook as a standalone web app (Voila: widgets and pictures, code hidden):

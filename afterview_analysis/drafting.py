@@ -144,7 +144,8 @@ FIELDS: dict[str, str] = {
     "stage": "Interview.stage",
     "interview_date": "the interview's day in your zone, 'Monday 2 March' (the year only "
                       "when it is not this year's)",
-    "feedback_by": "Interview.feedback_by, the date they promised news by",
+    "feedback_by": "the date they promised news by: Interview.feedback_by, or a later date "
+                   "they gave on a call (Message.promised_on)",
     "process_length": "Interview.process_length",
     "recall_point": "Interview.recall_point, the conversation point worth recalling",
     "forgotten_strength": "Interview.forgotten_strength, the strength you forgot to mention",
@@ -542,14 +543,18 @@ def _fields(
     zone = ZoneInfo(profile.timezone)
     today = now.astimezone(zone).date()
     recall = wording.recall_phrase(interview.recall_point)
+    # the date they promised news by: the interview's, or a newer one given on a call
+    promised = [m.promised_on for m in journal.find(Message, interview_id=interview.id)
+                if m.promised_on and m.sent_at is not None]
+    promised_by = max([*promised, *([interview.feedback_by] if interview.feedback_by else [])],
+                      default=None)
     f: dict[str, Any] = {
         "kind": str(kind), "tone": tone, "form": form, "variant": 1,
         "today": _long_date(now, zone),
         "company": interview.company, "role": interview.role, "stage": str(interview.stage),
         "interview_date": _day_words(interview.starts_at.astimezone(zone).date(), today),
-        "feedback_by": _day_words(interview.feedback_by, today) if interview.feedback_by
-        else None,
-        "feedback_passed": bool(interview.feedback_by and interview.feedback_by < today),
+        "feedback_by": _day_words(promised_by, today) if promised_by else None,
+        "feedback_passed": bool(promised_by and promised_by < today),
         "process_length": wording.tidy(interview.process_length) or None,
         "recall_point": interview.recall_point,
         "recall_topic": recall[1] if recall and recall[0] == "topic" else None,
@@ -575,7 +580,7 @@ def _fields(
                  recipient_email=who.email if who else None,
                  recipient_phone=who.phone if who else None,
                  speaks_to=wording.tidy(who.speaks_to) or None if who else None)
-        if interview.feedback_by:
+        if promised_by:
             f["call_window"] = f"before {f['feedback_by']}"
         else:
             f["call_window"] = "in the coming weeks"

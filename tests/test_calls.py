@@ -142,3 +142,29 @@ def test_the_command_line_prints_the_call_sheet(tmp_path, capsys):
     assert code == 0
     assert "Who to call: Lena Hoffmann at Acme Analytics" in out
     assert "Number: +49 30 555 0101" in out and "Questions to ask" in out
+
+
+def test_today_offers_a_draft_for_the_next_follow_up_after_a_call(setup):
+    from afterview_analysis.widgets.today import TodayView
+
+    journal, iv = setup
+    log_call(journal, iv.id, who="Lena Hoffmann", at=CALLED, promised_on=date(2026, 3, 20),
+             now=CALLED)
+    later = datetime(2026, 3, 28, 9, tzinfo=UTC)
+    view = TodayView(journal, now=lambda: later)
+    (row,) = [r for r in view.rows.values() if r.item.step == FOLLOW_UP_AGAIN]
+    assert row.act.description == "Draft" and row.done.disabled
+    view.act(row.item)
+    messages = view._messages()
+    assert messages.state.draft.kind == "follow_up"
+    assert messages.state.draft.recipient == "Lena Hoffmann"
+
+
+def test_the_next_follow_up_refers_to_the_date_given_on_the_call(setup):
+    journal, iv = setup
+    log_call(journal, iv.id, who="Lena Hoffmann", at=CALLED, promised_on=date(2026, 3, 20),
+             now=CALLED)
+    later = datetime(2026, 3, 28, 9, tzinfo=UTC)
+    m = draft_message(journal, iv.id, "follow-up", now=later)
+    assert "You mentioned I would hear back by Friday 20 March" in m.body
+    assert drafting.check_message(journal, m) == []

@@ -312,3 +312,71 @@ def test_a_bad_call_is_refused_in_one_line_and_kept(view, journal, clock, who, w
     assert "Not logged" in call.status.value and words in call.status.value
     assert journal.find(Message) == []
     assert call.notes.value == "my notes"
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.rglob("*") if p.is_file())
+
+
+def test_an_export_folder_that_cannot_be_created_is_one_line_and_writes_nothing(view, tmp_path):
+    """exports/ beside the journal is a file here, so the folder cannot be made: both exports
+    say so in the status line, offer no download and write nothing; once the file is gone
+    the same clicks write both files."""
+    blocker = tmp_path / "exports"
+    blocker.write_text("my notes, not a folder")
+    before = _files(tmp_path)
+    for button in (view.eml_button, view.ics_button):
+        view.download.value = "stale link"
+        button.click()
+        assert view.status.value.count("Not exported: cannot write") == 1, view.status.value
+        assert "not a folder; nothing was written" in view.status.value
+        assert view.download.value == ""
+    assert _files(tmp_path) == before and blocker.read_text() == "my notes, not a folder"
+
+    blocker.unlink()
+    view.eml_button.click()
+    view.ics_button.click()
+    assert "Exported" in view.status.value
+    assert _files(blocker) == ["afterview-agenda.ics", "thank_you-acme-maya-keller.eml"]
+
+
+def test_eml_names_are_safe_and_unique_and_never_replace_another_file(journal, tmp_path):
+    """"Sam Lee" and "Sam  Lee" (and "SAM LEE/..") get files of their own; exporting the
+    same draft again reuses its file; an edited draft never replaces the earlier file."""
+    form = InterviewFormView(journal, now=lambda: NOW)
+    f = form.fields
+    f["company"].value, f["role"].value = "Acme", "Data analyst"
+    f["start_date"].value, f["start_time"].value = date(2026, 3, 2), "09:30"
+    people = [("Sam Lee", "sam@acme.example"), ("Sam  Lee", "sam.lee@acme.example"),
+              ("SAM LEE/..", "lee@acme.example")]
+    for n, (name, email) in enumerate(people):
+        if n:
+            form.add_interviewer_button.click()
+        row = form.interviewer_rows[n].fields
+        row["name"].value, row["email"].value = name, email
+    form.save_button.click()
+    assert "Saved" in form.status.value, form.status.value
+    out = tmp_path / "exports"
+    view = MessagesView(journal, now=lambda: NOW, export_dir=out)
+    for name, _ in people:
+        view.recipient.value = name
+        view.eml_button.click()
+        assert "Exported" in view.status.value, view.status.value
+    names = ["thank_you-acme-sam-lee-2.eml", "thank_you-acme-sam-lee-3.eml",
+             "thank_you-acme-sam-lee.eml"]
+    assert _files(out) == names
+    to = {name: (out / name).read_bytes().split(b"To: ")[1].split(b"\r\n")[0] for name in names}
+    assert to == {"thank_you-acme-sam-lee.eml": b"Sam Lee <sam@acme.example>",
+                  "thank_you-acme-sam-lee-2.eml": b"Sam  Lee <sam.lee@acme.example>",
+                  "thank_you-acme-sam-lee-3.eml": b"\"SAM LEE/..\" <lee@acme.example>"}
+
+    view.eml_button.click()  # the same draft again: the same file, no fourth one
+    assert _files(out) == names and "sam-lee-3.eml" in view.status.value
+    first = (out / "thank_you-acme-sam-lee.eml").read_bytes()
+    view.recipient.value = "Sam Lee"
+    view.fields["body"].value = "Dear Sam,\nan edited thank-you.\n"
+    view.eml_button.click()  # different bytes: a new name, the earlier file kept as it was
+    assert _files(out) == sorted([*names, "thank_you-acme-sam-lee-4.eml"])
+    assert (out / "thank_you-acme-sam-lee.eml").read_bytes() == first
+    assert b"an edited thank-you." in (out / "thank_you-acme-sam-lee-4.eml").read_bytes()
+    assert "sam-lee-4.eml" in view.status.value

@@ -182,3 +182,31 @@ def test_the_demo_today_has_an_agenda_and_every_page_links_the_others(demo_journ
     for name in ("0-today.ipynb", "1-after-the-interview.ipynb", "3-messages.ipynb"):
         assert f'href="{name}"' in links
     assert "<b>Reflect</b>" in links and 'href="2-reflect.ipynb"' not in links
+
+
+def test_the_demo_marker_is_written_all_at_once(own, monkeypatch):
+    """The marker saying "the demo is on" is written to a temporary file and renamed: a disk
+    that fills while it is written leaves no marker (your journal stays shown), no temporary
+    file, and one line; with room on the disk the same click writes it whole."""
+    import errno
+    import os
+
+    marker = own.with_name(own.name + ".showing-demo")
+    view = _today(own)
+
+    def full_disk(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    view.demo_button.click()
+    assert view.status.value.count("The demo is not shown: cannot write") == 1
+    assert "the disk is full; nothing was written" in view.status.value
+    assert not marker.exists() and not showing_demo(own)
+    assert str(view.journal.path) == str(own) and "Welcome" in view.welcome.value
+    assert list(own.parent.glob(".*.part")) == []
+
+    monkeypatch.undo()
+    view.demo_button.click()
+    assert marker.read_text(encoding="utf-8") == f"{demo_path(own)}\n"
+    assert showing_demo(own) and str(view.journal.path) == str(demo_path(own))
+    assert list(own.parent.glob(".*.part")) == []

@@ -18,7 +18,6 @@ and :mod:`afterview_analysis.reminders` (the agenda as ``.ics``).
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -28,7 +27,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from afterview_analysis.journal import Journal
-from afterview_analysis.outputs import write_atomic
+from afterview_analysis.outputs import OutputError, safe_name, write_atomic
 from afterview_analysis.records import (
     CONTACT_ROLE_WORDS,
     KIND_WORDS,
@@ -51,15 +50,38 @@ _LABELS = {"recipient": "Recipient", "recipient_email": "Email", "subject": "Sub
 ANYONE = ""  # recipient picker value: let drafting pick (first interviewer / reference)
 
 
-def export_path(folder: Path, stem: str, suffix: str) -> Path:
-    """A file name made of safe characters only, in ``folder`` (created when missing).
+def export_path(folder: Path, stem: str, suffix: str, data: bytes | None = None) -> Path:
+    """A safe file name for ``stem`` in ``folder``, made by :func:`outputs.safe_name` as the
+    command line names its per-recipient files. ``folder`` is not created here (the writer
+    does, and says in one line when it cannot). With ``data``, a file of that name holding
+    other bytes is never replaced: the name takes ``-2``, ``-3``, ... (same bytes: same name).
 
-    >>> export_path(Path("/tmp/x"), "thank_you <Acme> /../", ".eml").name
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> export_path(folder, "thank_you <Acme> /../", ".eml").name
     'thank_you-acme.eml'
+    >>> _ = (folder / "thank_you-acme-sam-lee.eml").write_bytes(b"to Sam Lee")
+    >>> export_path(folder, "thank_you-Acme-Sam  Lee", ".eml", b"to Sam  Lee").name
+    'thank_you-acme-sam-lee-2.eml'
+    >>> export_path(folder, "thank_you-Acme-Sam Lee", ".eml", b"to Sam Lee").name
+    'thank_you-acme-sam-lee.eml'
     """
-    safe = re.sub(r"[^a-z0-9_]+", "-", stem.lower()).strip("-") or "export"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{safe[:80]}{suffix}"
+    taken: set[str] = set()
+    while True:
+        path = folder / f"{safe_name(stem, taken, limit=80)}{suffix}"
+        if data is None:
+            return path
+        try:
+            if not path.exists() and not path.is_symlink():
+                return path
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {(exc.strerror or str(exc)).lower()}; "
+                              "nothing was written") from None
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                return path
+        except OSError:
+            pass  # unreadable: someone else's file, so another name
 
 
 def _download_link(data: bytes, filename: str, mime: str, label: str, cls: str) -> str:
@@ -537,11 +559,12 @@ class MessagesView:
             self.status.value = error_html(f"Not exported: {exc}")
             return None
         company = self.interview.label.split(" · ")[1] if self.interview.label else ""
-        path = export_path(self.export_dir, f"{message.kind.value}-{company}-"
-                           f"{message.recipient}", ".eml")
         try:
+            path = export_path(self.export_dir, f"{message.kind.value}-{company}-"
+                               f"{message.recipient}", ".eml", data)
             write_atomic(path, data, journal=self.journal.path)
         except AfterviewError as exc:
+            self.download.value = ""
             self.status.value = error_html(f"Not exported: {exc}")
             return None
         self.download.value = _download_link(data, path.name, "message/rfc822",
@@ -668,10 +691,12 @@ class MessagesView:
         hour, minute = (int(x) for x in self.day_alarm.value.split(":"))
         data = agenda_ics(items, now=now, day_alarm_at=time(hour, minute),
                           zone=self.journal.profile().timezone)
+        # one agenda file, replaced by each export (its events keep their UIDs)
         path = export_path(self.export_dir, "afterview-agenda", ".ics")
         try:
             write_atomic(path, data, journal=self.journal.path)
         except AfterviewError as exc:
+            self.download.value = ""
             self.status.value = error_html(f"Not exported: {exc}")
             return None
         n = sum(item.is_open for item in items)

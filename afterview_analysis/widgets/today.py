@@ -45,7 +45,7 @@ from afterview_analysis.records import (
     Step,
     utc_now,
 )
-from afterview_analysis.rules import INFO_REPLY, AgendaItem, agenda
+from afterview_analysis.rules import FOLLOW_UP_AGAIN, INFO_REPLY, AgendaItem, agenda
 from afterview_analysis.widgets import workbook
 from afterview_analysis.widgets._common import (
     combine_local,
@@ -65,6 +65,7 @@ DRAFT_KIND: dict[str, MessageKind] = {
     Step.FOLLOW_UP.value: MessageKind.FOLLOW_UP,
     Step.CONTACT_REFERENCES.value: MessageKind.REFERENCE_HEADS_UP,
     INFO_REPLY: MessageKind.INFO_REPLY,
+    FOLLOW_UP_AGAIN: MessageKind.FOLLOW_UP,
 }
 _COLOURS = {"done": "#1a7f37", "due": "#57606a", "overdue": "#b42318", "missed": "#8a6d3b"}
 _BUTTON = dict(width="92px", min_width="92px", flex="0 0 auto")
@@ -146,8 +147,10 @@ class _Row:
         ticked = item.status == "done"
         self.done.description, self.done.icon = ("Undo", "undo") if ticked else ("Done", "check")
         # an information request is answered by a message marked sent, not by a tick
-        self.done.disabled = item.step == INFO_REPLY
+        self.done.disabled = item.step in (INFO_REPLY, FOLLOW_UP_AGAIN)
         self.done.tooltip = ("done once your reply is marked sent" if item.step == INFO_REPLY
+                             else "done once a follow-up is sent or a call logged"
+                             if item.step == FOLLOW_UP_AGAIN
                              else "")
 
 
@@ -297,7 +300,12 @@ class TodayView:
 
     def load_demo(self) -> None:
         """Show the demo journal here and on every other page (your journal is untouched)."""
-        self.journal = workbook.show_demo(self.own)
+        try:
+            journal = workbook.show_demo(self.own)
+        except AfterviewError as exc:  # the marker beside your journal could not be written
+            self.status.value = error_html(f"The demo is not shown: {exc}")
+            return
+        self.journal = journal
         self.messages = self.form = None
         self.refresh()
         self.status.value = ok_html(

@@ -28,6 +28,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from afterview_analysis.journal import Journal, default_path, workbook_root
+from afterview_analysis.outputs import write_atomic
 from afterview_analysis.widgets._common import css, esc
 
 __all__ = [
@@ -73,7 +74,11 @@ def open_journal(path: str | Path | None = None) -> Journal:
 
 
 def show_demo(own: str | Path | None = None, demo: str | Path | None = None) -> Journal:
-    """Fill the demo journal (once) and make every page show it; returns it, opened."""
+    """Fill the demo journal (once) and make every page show it; returns it, opened.
+
+    The marker beside your journal is written all at once; when it cannot be, this raises
+    an :class:`~afterview_analysis.outputs.OutputError` (one sentence) and nothing changes.
+    """
     from afterview_analysis.demo import load_demo
 
     own = own_path(own)
@@ -82,7 +87,12 @@ def show_demo(own: str | Path | None = None, demo: str | Path | None = None) -> 
     if journal.is_empty():
         load_demo(journal)
     if target != own and target == demo_path(own):
-        _marker(own).write_text(f"{target}\n", encoding="utf-8")
+        # all at once (temporary file, rename): a full disk leaves no half-written marker
+        try:
+            write_atomic(_marker(own), f"{target}\n".encode(), journal=own)
+        except BaseException:
+            journal.close()
+            raise
     return journal
 
 

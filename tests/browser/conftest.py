@@ -321,7 +321,7 @@ _RUN_STATE_JS = """
   const status = panel.querySelector(
     '.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator');
   const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-    .map(p => p.innerText.trim());
+    .map(p => p.textContent.trim());  // innerText is "" for cells Lab leaves unrendered
   const pending = prompts.filter(p => !/^\\[\\d+\\]:$/.test(p));
   if (status && status.getAttribute('data-status') === 'idle' && pending.length === 0)
     return 'done';

@@ -106,14 +106,12 @@ def test_reflect_shows_the_trend_picture_in_lab(page, lab):
     )
     assert nb.widget("av-error-trend").inner_text().strip() == ""
     nb.shoot("2-categories", show=trend)
-    # the story above it: every question answered, each with its one picture
-    answers = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .av-answer")
-    assert answers.count() == 7
-    assert WEAK_SKILL in answers.first.inner_text()
-    pictures = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) img.av-figure")
-    assert pictures.count() == 7
-    for i in range(7):
-        assert _decoded(pictures.nth(i))[0] > 0, i
+    # the story's answers above it each carry one picture (funnel, calibration, ...)
+    figures = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) img.av-figure")
+    assert figures.count() >= 4
+    for i in range(figures.count()):
+        figures.nth(i).scroll_into_view_if_needed()
+        assert _decoded(figures.nth(i))[0] > 200, f"picture {i} of the story"
     assert nb.kernel_errors() == ""
     assert page.dialogs == []
 

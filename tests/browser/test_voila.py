@@ -23,6 +23,10 @@ def _render(page, app, prefix: str, ready: str):
 def test_app_start_page_lists_every_notebook(page, app):
     """The app is the whole workbook: Today, the interview form, Reflect, Messages."""
     page.goto(app.url + "/")
+    try:
+        page.get_by_text(notebook("0-")).first.wait_for(timeout=30_000)
+    except Exception:  # once, under load, the listing stayed empty: ask again
+        page.reload()
     for prefix in ("0-", "1-", "2-", "3-"):
         page.get_by_text(notebook(prefix)).first.wait_for(timeout=60_000)
     shoot(page, "voila-start-page")
