@@ -120,3 +120,25 @@ def test_every_demo_interview_is_in_exactly_one_group(demo_journal):
     assert len(ids) == len(set(ids)) == demo_journal.counts()["interviews"]
     groups = {e.group for e in entries}
     assert {"decided", "gone quiet"} <= groups
+
+
+@pytest.mark.parametrize("feedback_by", ["2026-03-09", None])
+@pytest.mark.parametrize(("after", "quiet"), [
+    (GONE_QUIET_AFTER - timedelta(hours=1), False),
+    (GONE_QUIET_AFTER + timedelta(hours=1), True),
+])
+def test_today_and_the_analysis_name_the_same_companies_gone_quiet(
+        journal, feedback_by, after, quiet):
+    """One definition: Today's "gone quiet" is the analysis's "ghosting candidate", on
+    both sides of the threshold, with a promised date and with the assumed one (a week
+    after the interview's day, 9 March here too)."""
+    from afterview_analysis.analytics import employer_response_times
+
+    iv = make_interview(feedback_by=feedback_by)
+    journal.update(Profile(timezone="UTC"))
+    journal.add_many([iv, *_all_but_follow_up(iv)])
+    now = PROMISED_END + after
+    entry = _one([iv, *_all_but_follow_up(iv)], now)
+    (status,) = employer_response_times(journal.frames(), as_of=now)["status"]
+    assert (entry.group == "gone quiet") is quiet
+    assert (status == "ghosting candidate") is quiet

@@ -32,7 +32,7 @@ from afterview_analysis.analytics._frames import (
 from afterview_analysis.analytics._stats import quartiles, wilson_interval
 from afterview_analysis.analytics._steps import end_of_day
 from afterview_analysis.records import Stage
-from afterview_analysis.rules import FOLLOW_UP_AFTER
+from afterview_analysis.rules import FEEDBACK_ASSUMED_AFTER, FOLLOW_UP_AFTER
 
 __all__ = ["GHOSTING_AFTER", "employer_response_summary", "employer_response_times",
            "summarise_employer_times"]
@@ -56,8 +56,10 @@ def employer_response_times(
     ``days_to_response`` = (first response - interview end) in days, ``days_late`` =
     (first response - promised_at) in days (negative: early; NaN without either), and
     ``status``: "answered"; "ghosting candidate" when nothing came :data:`GHOSTING_AFTER`
-    after the promised date (or the user marked it ghosted); "waiting" otherwise (also
-    when no date was promised). Interviews that have not ended by ``as_of`` are left
+    after the promised date (with no promised date, after the date the follow-up clock
+    assumes, :data:`~afterview_analysis.rules.FEEDBACK_ASSUMED_AFTER` after the interview's
+    day: the same rule as Today's "gone quiet"), or the user marked it ghosted; "waiting"
+    otherwise. ``days_late`` stays NaN without a promised date. Interviews that have not ended by ``as_of`` are left
     out. Rows by the interview's end.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
@@ -82,7 +84,11 @@ def employer_response_times(
     out["days_to_response"] = (out["first_response_at"] - out["ends_at"]) / _DAY
     out["days_late"] = (out["first_response_at"] - out["promised_at"]) / _DAY
     answered = out["first_response_at"].notna()
-    overdue = out["promised_at"].notna() & (now > out["promised_at"] + GHOSTING_AFTER)
+    zone = user_zone(frames)
+    assumed_day = (out["ends_at"].dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
+                   + FEEDBACK_ASSUMED_AFTER)
+    quiet_from = out["promised_at"].fillna(end_of_day(assumed_day, zone))
+    overdue = quiet_from.notna() & (now > quiet_from + GHOSTING_AFTER)
     ghosted = ~answered & (overdue | (out["outcome"] == "ghosted"))
     out["status"] = pd.Series("waiting", index=out.index, dtype="str").case_when(
         [(answered, "answered"), (ghosted, "ghosting candidate")])
