@@ -101,13 +101,31 @@ class Section:
             parts.append(f'<img class="av-figure" alt="{e(self.question)}" '
                          f'style="max-width:820px;width:100%" src="data:image/png;base64,{png}">')
         if self.table is not None and len(self.table):
-            table = self.table.to_html(index=False, escape=True, na_rep="–", border=0,
-                                       float_format=lambda x: f"{x:.2f}")
+            table = table_html(self.table)
             parts.append(f'<details class="av-details"><summary>The numbers behind it '
                          f'(n and 95 % ranges)</summary><div style="overflow-x:auto">{table}'
                          f"</div></details>")
         parts.append("</div>")
         return "\n".join(parts)
+
+
+_CELL = "padding:2px 10px;text-align:left;vertical-align:top"
+
+
+def table_html(df: pd.DataFrame, classes: str | None = None) -> str:
+    """``df`` as an escaped HTML table whose headings sit over their values: every
+    heading and cell aligned the same way (pandas right-aligns the headings only, which
+    Lab and Voila leave over left-aligned cells).
+
+    >>> print(table_html(pd.DataFrame({"area": ["<b>"], "mean": [2.5]})))  # doctest: +ELLIPSIS
+    <table class="dataframe">
+    ...<th style="padding:2px 10px;text-align:left;vertical-align:top">area</th>...
+    ...<td style="padding:2px 10px;text-align:left;vertical-align:top">&lt;b&gt;</td>...
+    """
+    table = df.to_html(index=False, escape=True, na_rep="–", border=0, classes=classes,
+                       float_format=lambda x: f"{x:.2f}")
+    return (table.replace('<tr style="text-align: right;">', "<tr>")
+            .replace("<th>", f'<th style="{_CELL}">').replace("<td>", f'<td style="{_CELL}">'))
 
 
 class Reflection:

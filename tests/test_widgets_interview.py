@@ -584,3 +584,17 @@ def test_an_information_request_records_who_sent_it(journal):
     assert event.contact_id == lena.id and lena.contact_role == "recruiter"
     assert "from Lena Hoffmann" in events.listing.value
     assert "info request" in events.listing.value
+
+
+def test_an_open_review_step_links_each_profile_once(journal):
+    journal.update(Profile(linkedin="https://linkedin.com/in/alex",
+                           github="https://github.com/alex"))
+    view = InterviewFormView(journal, now=lambda: NOW)
+    fill_new(view)
+    view.save_button.click()
+    label = view.step_labels[Step.REVIEW_PROFILES].value
+    assert label.count('href="https://linkedin.com/in/alex"') == 1
+    assert label.count("LinkedIn") == 1 and "check LinkedIn" not in label
+    view.step_buttons[Step.REVIEW_PROFILES].click()  # done: the time it was done, no links
+    done = view.step_labels[Step.REVIEW_PROFILES].value
+    assert "done Tue 3 Mar 12:00" in done and "href=" not in done

@@ -23,7 +23,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 def rows(table_html):
     """The first cell of each body row of an HTML table."""
     body = table_html.split("<tbody>", 1)[-1]
-    return re.findall(r"<tr>\s*<td>([^<]*)</td>", body)
+    return re.findall(r"<tr>\s*<td[^>]*>([^<]*)</td>", body)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_area_picker_limits_the_trend_table(view):
 def test_date_range_limits_the_scores_counted(view):
     def n_communication():
         view.trend_areas.value = ("communication",)
-        cells = re.findall(r"<td>([^<]*)</td>", view.trend_table.value.split("<tbody>")[1])
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", view.trend_table.value.split("<tbody>")[1])
         return int(cells[1])
 
     everything = n_communication()

@@ -68,7 +68,8 @@ class BankView:
         self.summary = css(ipw.HTML(""), "av-bank-summary")
         self.numbers = css(ipw.HTML(""), "av-bank-numbers")
         self.numbers_toggle = css(ipw.ToggleButton(description="Show the numbers",
-                                                   icon="table", value=False),
+                                                   icon="table", value=False,
+                                                   layout=ipw.Layout(width="auto")),
                                   "av-bank-numbers-toggle")
         self.numbers_toggle.observe(lambda _c: self._toggle_numbers(), "value")
         self.search = css(ipw.Text(placeholder="find a question", description="Find"),
@@ -362,7 +363,8 @@ class PracticeView:
         self.effect = practice_effect(journal.frames())
         self.sentence = css(ipw.HTML(f"<p>{practice_sentence(self.effect)}</p>"),
                             "av-practice-sentence")
-        self.toggle = css(ipw.ToggleButton(description="Show the numbers", icon="table"),
+        self.toggle = css(ipw.ToggleButton(description="Show the numbers", icon="table",
+                                            layout=ipw.Layout(width="auto")),
                           "av-practice-toggle")
         self.table = css(ipw.HTML(""), "av-practice-table")
         self.toggle.observe(lambda _c: self._show(), "value")

@@ -589,10 +589,13 @@ class InterviewFormView:
             elif item is None:
                 text = "<span style='color:#555'>not needed: the employer answered</span>"
             else:
+                # an open review step shows the profiles as links (as Today does), not
+                # their names a second time in the reason
+                reason = (profile_links_html(self.profile)
+                          if step == Step.REVIEW_PROFILES and item.is_open
+                          else f"<small>{esc(item.reason)}</small>")
                 text = (f"<span style='color:{colours[item.status]}'>{_when(item, tz)}</span>"
-                        f" · <small>{esc(item.reason)}</small>")
-                if step == Step.REVIEW_PROFILES:
-                    text += f" · {profile_links_html(self.profile)}"
+                        f" · {reason}")
             record = self.state.steps.get(step)
             if record is not None and (record.note or "").startswith(TICKED_BY_LOGGING):
                 text += (" · <i class='av-step-auto'>ticked when you saved "

@@ -503,7 +503,7 @@ class MessagesView:
         self._show()
         self._show_channel_note()
         self.status.value = ok_html(
-            f"Draft {KIND_LABELS[MessageKind(st.kind)]} to {message.recipient}: edit it below, "
+            f"Draft {KIND_LABELS[MessageKind(st.kind)]} to {message.recipient}: edit it above, "
             "then save, export or open it in your mail program.")
         return True
 

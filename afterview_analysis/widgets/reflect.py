@@ -23,6 +23,7 @@ import ipywidgets as ipw
 
 from afterview_analysis.journal import Journal, workbook_root
 from afterview_analysis.records import utc_now
+from afterview_analysis.story import table_html
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
 __all__ = ["COLUMN_WORDS", "ReflectState", "ReflectView", "frame_html", "in_words",
@@ -117,8 +118,7 @@ def frame_html(df: Any, cls: str, zone: str = "UTC", empty: str = "nothing yet")
             out[name] = col.dt.strftime("%Y-%m-%d")
         elif isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and col.hasnans:
             out[name] = col.astype(object).where(col.notna(), None)  # a dash, not "<NA>"
-    table = in_words(out).to_html(index=False, escape=True, na_rep="–", border=0,
-                                  float_format=lambda x: f"{x:.2f}", classes=cls)
+    table = table_html(in_words(out), classes=cls)
     return f'<div style="overflow-x:auto">{table}</div>'
 
 
