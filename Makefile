@@ -43,8 +43,8 @@ lab: setup data/journal.sqlite data/demo.sqlite
 APP_HIDE := $(foreach g,__pycache__ *.pyc *.pyo *~,--ContentsManager.hide_globs='$(g)')
 
 app: setup data/journal.sqlite data/demo.sqlite
-	@echo "afterview app: open http://127.0.0.1:$(APP_PORT)/voila/render/0-today.ipynb"
-	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/voila notebooks --no-browser \
+	@echo "afterview app: open http://127.0.0.1:$(APP_PORT)/ (Today; every page: /voila/tree)"
+	AFTERVIEW_JOURNAL=$(abspath $(JOURNAL)) $(BIN)/python -m afterview_analysis.app notebooks --no-browser \
 		--Voila.ip=127.0.0.1 --port=$(APP_PORT) $(APP_HIDE)
 
 lint: setup
