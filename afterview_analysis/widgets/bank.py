@@ -69,7 +69,7 @@ class BankView:
         self.numbers = css(ipw.HTML(""), "av-bank-numbers")
         self.numbers_toggle = css(ipw.ToggleButton(description="Show the numbers",
                                                    icon="table", value=False,
-                                                   layout=ipw.Layout(width="auto")),
+                                                   layout=ipw.Layout(width="max-content")),
                                   "av-bank-numbers-toggle")
         self.numbers_toggle.observe(lambda _c: self._toggle_numbers(), "value")
         self.search = css(ipw.Text(placeholder="find a question", description="Find"),
@@ -364,7 +364,7 @@ class PracticeView:
         self.sentence = css(ipw.HTML(f"<p>{practice_sentence(self.effect)}</p>"),
                             "av-practice-sentence")
         self.toggle = css(ipw.ToggleButton(description="Show the numbers", icon="table",
-                                            layout=ipw.Layout(width="auto")),
+                                            layout=ipw.Layout(width="max-content")),
                           "av-practice-toggle")
         self.table = css(ipw.HTML(""), "av-practice-table")
         self.toggle.observe(lambda _c: self._show(), "value")
