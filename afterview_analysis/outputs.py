@@ -145,30 +145,8 @@ def write_atomic(
     leaves the previous file, if any, untouched.
     """
     target = check_target(path, journal=journal)
-    tmp: Path | None = None
-    try:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _temporary(target)
-        if callable(data):
-            data(tmp)
-            with tmp.open("rb+") as f:
-                os.fsync(f.fileno())
-        else:
-            with tmp.open("xb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(_sentence(exc, target)) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-    return target
+    return Staged(_write_beside(target, data if callable(data) else _bytes(data)),
+                  target).publish()
 
 
 def write_folder(
@@ -206,6 +184,34 @@ def write_folder(
     return target
 
 
+def _bytes(data: bytes) -> Callable[[Path], None]:
+    """A writer of ``data`` to a new file (never over an existing one)."""
+    def write(path: Path) -> None:
+        with path.open("xb") as f:
+            f.write(data)
+    return write
+
+
+def _write_beside(target: Path, write: Callable[[Path], None]) -> Path:
+    """A temporary file beside ``target``, filled by ``write`` and fsynced; its path. Any
+    failure removes it and is an :class:`OutputError` naming ``target``."""
+    tmp: Path | None = None
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temporary(target)
+        write(tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise OutputError(_sentence(exc, target)) from None
+    return tmp
+
+
 class Staged:
     """A file written in full under a hidden temporary name, waiting to take its own name
     (:meth:`publish`) or to be thrown away (:meth:`discard`): for a command that must write
@@ -233,22 +239,7 @@ def stage(
     """Write ``data`` for ``path`` under a temporary name beside it (see :class:`Staged`);
     refuses and fails as :func:`write_atomic` does, leaving nothing behind."""
     target = check_target(path, journal=journal)
-    tmp: Path | None = None
-    try:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _temporary(target)
-        with tmp.open("xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        raise OutputError(_sentence(exc, target)) from None
-    return Staged(tmp, target)
+    return Staged(_write_beside(target, _bytes(data)), target)
 
 
 _UNSAFE = re.compile(r"[^\w]+")
