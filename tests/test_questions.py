@@ -13,6 +13,8 @@ from afterview_analysis.analytics import bank as ab
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview, Practice, Question, RecordError, SkillScore
 from tests.question_wordings import (
+    FRESH_LABELS,
+    FRESH_WORDINGS,
     HELD_OUT_LABELS,
     HELD_OUT_WORDINGS,
     LABELLED,
@@ -47,11 +49,16 @@ def test_grouping_quality_on_the_labelled_wordings(capsys):
     held = qb.group_questions([f"h{i:03d}" for i in range(len(HELD_OUT_WORDINGS))],
                               HELD_OUT_WORDINGS).group
     h_precision, h_recall, h_pairs = pair_scores(HELD_OUT_LABELS, held)
+    fresh = qb.group_questions([f"f{i:03d}" for i in range(len(FRESH_WORDINGS))],
+                               FRESH_WORDINGS).group
+    f_precision, f_recall, f_pairs = pair_scores(FRESH_LABELS, fresh)
     with capsys.disabled():
         print(f"\nquestion bank, labelled set: {len(WORDINGS)} wordings, {pairs} same-question "
               f"pairs: precision {precision:.3f}, recall {recall:.3f}")
         print(f"question bank, held-out set: {len(HELD_OUT_WORDINGS)} wordings, {h_pairs} "
               f"pairs: precision {h_precision:.3f}, recall {h_recall:.3f}")
+        print(f"question bank, fresh held-out set: {len(FRESH_WORDINGS)} wordings, {f_pairs} "
+              f"pairs: precision {f_precision:.3f}, recall {f_recall:.3f}")
     assert precision >= 0.9 and recall >= 0.7
     assert h_precision >= 0.9  # recall on new wordings is lower: see docs/question-bank.md
 
