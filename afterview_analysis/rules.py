@@ -78,6 +78,7 @@ __all__ = [
     "FOLLOW_UP_AFTER",
     "FOLLOW_UP_AGAIN",
     "FOLLOW_UP_TOLERANCE",
+    "GOOD_PRACTICE",
     "INFO_REPLY",
     "INFO_REPLY_WITHIN",
     "MIN_FOCUS_N",
@@ -125,6 +126,10 @@ FEEDBACK_ASSUMED_AFTER = timedelta(days=7)
 #: "Focus next": an area needs this many scored interviews before it can lead the list
 #: of weak areas (one low score must not outrank a weakness seen again and again).
 MIN_FOCUS_N = 3
+#: "Focus next" takes practice into account: a question practised since it was last
+#: asked, whose latest practice self-score is at least this ("good" on the 1-5 scale),
+#: goes after the other questions of its area (a lower practice score keeps its place).
+GOOD_PRACTICE = 4
 #: Which kinds of question practise which rubric skill (declared, not guessed): the
 #: practice list of a skill draws its questions from these categories. A skill without
 #: categories gets advice instead (:data:`SKILL_ADVICE`).
