@@ -43,7 +43,7 @@ __all__ = ["anonymize", "anonymize_key", "pseudonym"]
 TEXT_COLUMNS: dict[str, dict[str, str]] = {
     "profile": {"name": "clear", "email": "clear", "phone": "clear", "signature": "clear",
                 "pitch": "clear", "linkedin": "clear", "facebook": "clear", "x": "clear",
-                "github": "clear", "website": "clear"},
+                "github": "clear", "website": "clear", "questions_to_ask": "clear"},
     "skills": {"name": "scrub", "description": "note"},
     "interviews": {"company": "company", "role": "scrub", "location": "clear",
                    "job_url": "clear", "notes": "note", "process_length": "note",

@@ -8,7 +8,8 @@ It brings together, for one company (and the stage to come, if known):
 * the three focus skills and their practice questions (the weakest skills by their
   recent level, as in Reflect's "focus next");
 * the strengths the user forgot to mention last time, and the points worth recalling;
-* questions to ask them, and the interviewers' names if known.
+* the user's own questions to ask them (``Profile.questions_to_ask``; a few suggestions,
+  labelled as such, while there are none), and the interviewers' names if known.
 
 Plain Python over :meth:`Journal.rows` (no pandas, numpy, matplotlib or ipywidgets), so
 ``afterview prep`` answers within a few times a bare Python start-up. Every user text is
@@ -49,7 +50,8 @@ ASK_BEFORE_LEAVING = (
     "May I keep in touch, and how do you prefer to be contacted?",
     "Could I have your business card (or your contact details)?",
 )
-#: Questions worth asking them, whatever the company.
+#: Suggestions of questions to ask them, shown (as suggestions) until the user keeps their
+#: own in the profile (``Profile.questions_to_ask``, edited on the Prepare page).
 QUESTIONS_TO_ASK = (
     "What does success look like in this role after six months?",
     "What is the biggest challenge the team faces right now?",
@@ -111,6 +113,7 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
         latest = sorted((iv for iv in interviews if iv["forgotten_strength"]),
                         key=lambda iv: iv["starts_at"])
         forgotten = [latest[-1]["forgotten_strength"]] if latest else []
+    own = journal.profile().questions()
     people: dict[str, str | None] = {}
     for person in journal.rows("interviewers"):
         if person["interview_id"] in here_ids:
@@ -121,7 +124,8 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
         "asked_here": asked_here, "asked_at_stage": asked_stage,
         "focus": focus_skills(journal, interviews, questions, groups=groups),
         "forgotten_strengths": forgotten, "recall_points": recall,
-        "questions_to_ask": list(QUESTIONS_TO_ASK),
+        "questions_to_ask": own or list(QUESTIONS_TO_ASK),
+        "questions_to_ask_are_yours": bool(own),
         "interviewers": [{"name": n, "title": t} for n, t in people.items()],
     }
 
@@ -296,8 +300,12 @@ def render_html(sheet: dict[str, Any]) -> str:
     if sheet["recall_points"]:
         parts.append("<h2>Points worth recalling</h2><ul>"
                      + "".join(f"<li>{e(s)}</li>" for s in sheet["recall_points"]) + "</ul>")
-    parts.append("<h2>Questions to ask them</h2><ul>"
-                 + "".join(f"<li>{e(q)}</li>" for q in sheet["questions_to_ask"]) + "</ul>")
+    parts.append("<h2>Questions to ask them</h2>")
+    if not sheet["questions_to_ask_are_yours"]:
+        parts.append('<p class="meta">Suggestions: keep your own questions on the Prepare '
+                     "page of the workbook and they replace these.</p>")
+    parts.append("<ul>" + "".join(f"<li>{e(q)}</li>" for q in sheet["questions_to_ask"])
+                 + "</ul>")
     parts.append("<h2>Interviewers</h2>")
     if sheet["interviewers"]:
         parts.append("<ul>" + "".join(

@@ -97,6 +97,24 @@ def test_focus_questions_take_practice_into_account_as_reflect_does(demo_journal
     assert after == theirs_after and ours[0][0] not in after[0][:1]  # it gave way
 
 
+def test_your_questions_to_ask_replace_the_suggestions(demo_journal, capsys, tmp_path):
+    from dataclasses import replace
+
+    sheet = prep.prep_sheet(demo_journal, "Acme")
+    assert sheet["questions_to_ask"] == list(prep.QUESTIONS_TO_ASK)
+    assert not sheet["questions_to_ask_are_yours"]
+    assert "Suggestions" in prep.render_html(sheet)
+    mine = "What would my first project be?\n  How is the team   measured?  \n\n"
+    demo_journal.update(replace(demo_journal.profile(), questions_to_ask=mine))
+    out = tmp_path / "p.html"
+    code, _, _ = run(capsys, "prep", "--company", "Acme", "--out", str(out), "--journal",
+                     str(demo_journal.path))
+    page = out.read_text(encoding="utf-8")
+    assert code == 0 and "<li>What would my first project be?</li>" in page
+    assert "<li>How is the team measured?</li>" in page
+    assert "Suggestions" not in page and prep.QUESTIONS_TO_ASK[0] not in page
+
+
 def test_bad_input_is_one_line_and_writes_nothing(demo_journal, capsys, tmp_path):
     out = tmp_path / "p.html"
     code, _, err = run(capsys, "prep", "--company", "Acme", "--stage", "lunch", "--out",

@@ -114,6 +114,40 @@ def test_prep_view_saves_a_sheet_and_never_overwrites_another(demo_journal, tmp_
     assert view.company.value == "   "
 
 
+def test_your_questions_to_ask_are_kept_and_replace_the_suggestions(journal, tmp_path):
+    from afterview_analysis.prep import QUESTIONS_TO_ASK
+    from afterview_analysis.widgets.profile import ProfileFormView
+
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2)])
+    view = PrepView(journal, out_dir=tmp_path)
+    assert view.questions.value == ""
+    assert "Suggestions" in view.preview.value and QUESTIONS_TO_ASK[0] in view.preview.value
+    view.questions.value = "Who would I work with most?\n\nHow is on-call shared?\n"
+    view.questions_button.click()
+    assert "Kept 2 questions" in view.questions_status.value
+    assert journal.profile().questions() == ["Who would I work with most?",
+                                             "How is on-call shared?"]
+    assert "How is on-call shared?" in view.preview.value  # the sheet is made again
+    assert "Suggestions" not in view.preview.value
+    assert QUESTIONS_TO_ASK[0] not in view.preview.value
+    # saving the profile form keeps them (the form does not show them)
+    form = ProfileFormView(journal)
+    form.fields["name"].value = "Alex"
+    assert form.save()
+    assert journal.profile().questions_to_ask.startswith("Who would I work with most?")
+    # too long: refused in words, nothing written, the typed text stays
+    view.questions.value = "x" * 4001
+    view.questions_button.click()
+    assert "Your questions to ask: must be at most 4000" in view.questions_status.value
+    assert "_" not in view.questions_status.value and view.questions.value == "x" * 4001
+    assert journal.profile().questions()[0] == "Who would I work with most?"
+    # emptied: back to the suggestions, labelled as such
+    view.questions.value = "  \n "
+    view.questions_button.click()
+    assert journal.profile().questions_to_ask is None
+    assert "Suggestions" in view.preview.value
+
+
 def test_hostile_text_stays_text_in_both_views(tmp_path):
     with Journal(tmp_path / "h.sqlite") as j:
         for n, payload in enumerate(XSS_PAYLOADS):

@@ -25,7 +25,7 @@ import ipywidgets as ipw
 
 from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
-from afterview_analysis.records import AfterviewError, Stage, utc_now
+from afterview_analysis.records import AfterviewError, RecordError, Stage, utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
 __all__ = ["BankState", "BankView", "PracticeView", "PrepView"]
@@ -403,7 +403,8 @@ def _slug(text: str) -> str:
 
 
 class PrepView:
-    """Pick a company (and the coming stage): the prep sheet, saved as a printable page."""
+    """Your own questions to ask them (kept in the profile); pick a company (and the coming
+    stage): the prep sheet, saved as a printable page."""
 
     def __init__(self, journal: Journal, *, out_dir: str | Path | None = None,
                  company: str | None = None, stage: str | None = None):
@@ -424,8 +425,22 @@ class PrepView:
         self.status = css(ipw.HTML(""), "av-prep-status")
         self.preview = css(ipw.HTML(""), "av-prep-preview")
         self.path: Path | None = None
-        self.widget = css(ipw.VBox([ipw.HBox([self.company, self.stage, self.button]),
-                                    self.status, self.preview]), "av-prep")
+        from afterview_analysis.prep import QUESTIONS_TO_ASK
+
+        self.questions = css(ipw.Textarea(
+            value=journal.profile().questions_to_ask or "",
+            placeholder="one question a line, e.g. " + QUESTIONS_TO_ASK[0],
+            layout=ipw.Layout(width="640px", height="110px")), "av-prep-questions")
+        self.questions_button = css(ipw.Button(description="Keep my questions", icon="check",
+                                               layout=_WIDE), "av-prep-questions-save")
+        self.questions_button.on_click(lambda _b: self.save_questions())
+        self.questions_status = css(ipw.HTML(""), "av-prep-questions-status")
+        self.widget = css(ipw.VBox([
+            ipw.HTML("<b>Your questions to ask them</b> (one a line; every prep sheet lists "
+                     "them, and shows a few suggestions while you have none)"),
+            self.questions, ipw.HBox([self.questions_button, self.questions_status]),
+            ipw.HBox([self.company, self.stage, self.button]), self.status, self.preview,
+        ]), "av-prep")
         if company is None and companies:
             latest = max(journal.rows("interviews"), key=lambda iv: iv["starts_at"])
             company = latest["company"]
@@ -437,6 +452,26 @@ class PrepView:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def save_questions(self) -> bool:
+        """Keep the typed questions in the profile; the sheet is made again with them."""
+        from dataclasses import replace
+
+        try:
+            profile = replace(self.journal.profile(),
+                              questions_to_ask=self.questions.value.strip() or None)
+            self.journal.update(profile)
+        except AfterviewError as exc:
+            rule = exc.rule if isinstance(exc, RecordError) else str(exc)
+            self.questions_status.value = error_html(f"Your questions to ask: {rule}")
+            return False  # what was typed stays in the box
+        n = len(profile.questions())
+        self.questions_status.value = ok_html(
+            f"Kept {n} question{'s' if n != 1 else ''} to ask." if n else
+            "No questions of your own: the sheet shows suggestions.")
+        if self.company.value.strip():
+            self.make()
+        return True
 
     def make(self) -> Path | None:
         from afterview_analysis.outputs import write_atomic
