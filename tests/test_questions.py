@@ -240,6 +240,48 @@ def practice_journal(j: Journal, practised: int, unpractised: int) -> None:
         log(j, f"U{n}", 40 + n, [(LABELLED[10 + n][0], "technical", 2 + n % 2)])
 
 
+def test_practice_effect_by_hand_on_two_categories(journal):
+    """Worked by hand: technical, practised 4 5 3 (mean 4, variance 1) against 2 3 (mean 2.5,
+    variance 0.5): difference 1.5, weight 3*2/5 = 1.2, variance 1/3 + 0.5/2 = 0.5833;
+    behavioural, practised 3 3 (mean 3, variance 0) against 2 4 3 3 (mean 3, variance 2/3):
+    difference 0, weight 2*4/6 = 1.3333, variance 0 + (2/3)/4 = 0.1667. Together:
+    (1.2*1.5 + 0) / 2.5333 = 0.7105, standard error sqrt(1.44*0.5833 + 1.7778*0.1667) /
+    2.5333 = 0.4208, 95 % interval 0.7105 -/+ 1.96*0.4208 = -0.114 to 1.535."""
+    texts = iter(g[0] for g in LABELLED)
+    day = 10
+    for category, practised, unpractised in (("technical", [4, 5, 3], [2, 3]),
+                                             ("behavioural", [3, 3], [2, 4, 3, 3])):
+        for score in practised:
+            text = next(texts)
+            ids = log(journal, f"P{day}", day, [(text, category, score)])
+            g = next(g for g in groups_of(journal) if g["askings"][0]["id"] == ids[0])
+            qb.record_practice(journal, g["group"], ids, 4, at=T0 + timedelta(days=day - 1))
+            day += 1
+        for score in unpractised:
+            log(journal, f"U{day}", day, [(next(texts), category, score)])
+            day += 1
+    effect = ab.practice_effect(journal.frames())
+    assert (effect["n_compared_practised"], effect["n_compared_unpractised"]) == (5, 6)
+    assert effect["diff"] == pytest.approx(0.7105, abs=1e-4)
+    assert effect["low"] == pytest.approx(-0.1142, abs=1e-3)
+    assert effect["high"] == pytest.approx(1.5352, abs=1e-3)
+    assert effect["verdict"] == "no clear difference"
+    cats = effect["categories"].set_index("category")
+    assert cats.loc["technical", "diff"] == pytest.approx(1.5)
+    assert cats.loc["behavioural", "diff"] == pytest.approx(0.0)
+
+
+def test_practice_counts_only_before_the_interview_started(journal):
+    for hours, practised in ((-1, True), (1, False)):
+        ids = log(journal, "Acme", 0 if practised else 20,
+                  [(LABELLED[0 if practised else 1][0], "technical", 3)])
+        g = next(g for g in groups_of(journal) if g["askings"][0]["id"] == ids[0])
+        start = T0 + timedelta(days=0 if practised else 20)
+        qb.record_practice(journal, g["group"], ids, 4, at=start + timedelta(hours=hours))
+    effect = ab.practice_effect(journal.frames())
+    assert (effect["n_practised"], effect["n_unpractised"]) == (1, 1)
+
+
 def test_practice_effect_needs_enough_askings_on_each_side(journal):
     practice_journal(journal, ab.MIN_PRACTISED - 1, 6)
     effect = ab.practice_effect(journal.frames())
