@@ -207,12 +207,15 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     log(journal, "Zed", 0, [("Name a tree you like.", "motivation", 2)])
     view = PracticeView(journal)
     assert view.widget.layout.display is None
-    assert "not enough data" in view.sentence.value and "5 of each" in view.sentence.value
+    assert "not enough data" in view.sentence.value
+    assert "It takes 5 askings after a practice and 5 without" in view.sentence.value
+    assert "now 0 and 0, no category has 2 of each yet" in view.sentence.value
     practice_journal(journal, 5, 6)
     view = PracticeView(journal)
     text = view.sentence.value
     assert "practised questions scored higher" in text and "2.5 points higher" in text
-    assert "n = 5 practised, 6 unpractised" in text and "95 % interval" in text
+    assert "n = 5 practised, 6 unpractised askings, in the 1 category with" in text
+    assert "95 % interval" in text
     assert view.table.value == ""
     view.toggle.value = True
     assert "technical" in view.table.value and "+2.50" in view.table.value

@@ -406,17 +406,24 @@ def practice_sentence(effect: dict) -> str:
     """The answer first: did practised questions score better? (escaped HTML)."""
     from afterview_analysis.analytics.bank import MIN_PRACTISED
 
+    n1, n0 = effect["n_compared_practised"], effect["n_compared_unpractised"]
+    cats = len(effect["categories"])
+    where = (f"in the {cats} categor{'y' if cats == 1 else 'ies'} with at least 2 of each"
+             if cats else "no category has 2 of each yet")
     if effect["verdict"] == "not enough data":
         return ("Practice: not enough data yet to tell whether practised questions score "
-                "better than unpractised ones of the same category (askings after a "
-                f"practice: {effect['n_practised']}, without: {effect['n_unpractised']}; "
-                f"{MIN_PRACTISED} of each in one category are needed).")
+                "better than unpractised ones of the same category. It takes "
+                f"{MIN_PRACTISED} askings after a practice and {MIN_PRACTISED} without, in "
+                f"categories that have at least 2 of each (now {n1} and {n0}, {where}; "
+                f"{effect['n_practised']} askings after a practice in all).")
     way = "higher" if effect["diff"] >= 0 else "lower"
+    left = effect["n_practised"] - n1
+    aside = (f"; {left} more askings after a practice are in categories without enough "
+             "unpractised ones to compare with" if left else "")
     return (f"Practice: {esc(effect['verdict'])}. Practised questions scored "
             f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
-            f"category (n = {effect['n_compared_practised']} practised, "
-            f"{effect['n_compared_unpractised']} unpractised; "
-            f"{_interval(effect['low'], effect['high'])}).")
+            f"category (n = {n1} practised, {n0} unpractised askings, {where}; "
+            f"{_interval(effect['low'], effect['high'])}{aside}).")
 
 
 class PracticeView:
