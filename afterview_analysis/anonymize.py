@@ -12,7 +12,8 @@ bodies, skill descriptions, what a reference speaks to, ...) are dropped unless
 ``keep_notes=True``, in which case they, like the text always kept (roles, questions,
 titles, skill names), are scrubbed: known names become their pseudonyms, as whole words in
 the case they were written in, and emails, web addresses and phone numbers become [email],
-[url], [phone]. Scrubbing is best effort (a nickname or a misspelt name gets through),
+[url], [phone]. Scrubbing is best effort (a nickname, a misspelt name, or a first name
+that is also a word, "Will", at the start of a sentence gets through),
 which is why notes are off by default.
 """
 
@@ -42,7 +43,7 @@ __all__ = ["anonymize", "anonymize_key", "pseudonym"]
 TEXT_COLUMNS: dict[str, dict[str, str]] = {
     "profile": {"name": "clear", "email": "clear", "phone": "clear", "signature": "clear",
                 "pitch": "clear", "linkedin": "clear", "facebook": "clear", "x": "clear",
-                "github": "clear", "website": "clear"},
+                "github": "clear", "website": "clear", "questions_to_ask": "clear"},
     "skills": {"name": "scrub", "description": "note"},
     "interviews": {"company": "company", "role": "scrub", "location": "clear",
                    "job_url": "clear", "notes": "note", "process_length": "note",
@@ -119,7 +120,10 @@ class _Scrubber:
 
     Names match as whole words, in the case they were written in (or all capitals): a
     whole name anywhere; a single word of a person's name (a first name alone) only when
-    it is not also a common word (:data:`COMMON_WORDS`).
+    it is not also a common word (:data:`COMMON_WORDS`); a first name that is also a common
+    word ("Mark") only when capitalised in the middle of a sentence and not followed by
+    another capitalised word ("then Mark asked"), so "Mark my words.", "will" and "Senior
+    Data Analyst" stay as written.
     """
 
     def __init__(self, names: dict[str, str], people: dict[str, str]):
@@ -133,13 +137,24 @@ class _Scrubber:
                     self.patterns.append(
                         (re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"), alias))
         singles: dict[str, str] = {}
+        mid_sentence: dict[str, str] = {}  # "Mark": only "... asked Mark about"
         for name, alias in people.items():
             for word in name.split():
-                if len(word) >= 3 and word.casefold() not in COMMON_WORDS:
+                if len(word) < 3:
+                    continue
+                if word.casefold() not in COMMON_WORDS:
                     singles.setdefault(word, alias)
                     singles.setdefault(word.upper(), alias)
+                else:
+                    mid_sentence.setdefault(word.title(), alias)
         for word, alias in singles.items():
             self.patterns.append((re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)"), alias))
+        for word, alias in mid_sentence.items():
+            # capitalised after a word or a comma and not in a run of capitalised words: a
+            # name ("then Mark asked"), where a sentence's first word ("Will you..."), lower
+            # case ("will") or a title ("Senior Data Analyst") is not one
+            self.patterns.append((re.compile(
+                r"(?<=[\w,;:)] )" + re.escape(word) + r"(?!\w)(?! [A-Z])"), alias))
 
     def __call__(self, text: str | None) -> str | None:
         if not text:

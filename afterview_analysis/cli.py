@@ -200,7 +200,8 @@ def _time_option(option: str, value: str, zone: str | None = None):
     except OverflowError:
         moment = None
     if moment is None or not 1970 <= moment.year <= 2200:
-        raise AfterviewError(f"{option} {value!r}: give a time between the years 1970 and 2200")
+        raise AfterviewError(f"{option} {value!r}: give a time between the years 1970 and 2200 "
+                             "in UTC (1970-01-01T00:00Z to 2200-12-31T23:59Z)")
     return moment
 
 

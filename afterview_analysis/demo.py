@@ -190,11 +190,13 @@ def demo_records(seed: int = DEMO_SEED, end: date = DEMO_END) -> list[Record]:
     ]
     references = [
         Reference(id=_id(rng), name="Dr. Ruth Adeyemi", relationship="former manager",
-                  email="ruth.adeyemi@example.com", phone="+44 20 7946 0001"),
+                  email="ruth.adeyemi@example.com", phone="+44 20 7946 0001",
+                  speaks_to="how I led the churn model from first draft to the board"),
         Reference(id=_id(rng), name="Sam Whitfield", relationship="former colleague",
                   email="sam.whitfield@example.com"),
         Reference(id=_id(rng), name="Prof. Lars Eriksen", relationship="thesis supervisor",
-                  email="lars.eriksen@example.edu"),
+                  email="lars.eriksen@example.edu",
+                  speaks_to="my thesis on forecasting demand from sparse sales data"),
     ]
     out += references
 

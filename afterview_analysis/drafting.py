@@ -171,7 +171,8 @@ FIELDS: dict[str, str] = {
     "recipient_email": "Interviewer.email or Reference.email",
     "recipient_company": "the recipient's organisation (the company, for interviewers)",
     "reference_relationship": "Reference.relationship",
-    "call_window": "when a reference may be called (from the feedback date)",
+    "call_window": "when a reference may be called: 'before <the feedback date>', 'any day "
+                   "now' once that date has passed, 'in the coming weeks' without one",
     "request_date": "when the employer asked for information (EmployerEvent.at)",
     "request_note": "what they asked for (EmployerEvent.note)",
     "my_name": "Profile.name",
@@ -580,8 +581,10 @@ def _fields(
                  recipient_email=who.email if who else None,
                  recipient_phone=who.phone if who else None,
                  speaks_to=wording.tidy(who.speaks_to) or None if who else None)
-        if promised_by:
+        if promised_by and not f["feedback_passed"]:
             f["call_window"] = f"before {f['feedback_by']}"
+        elif promised_by:  # "before 16 November", read on 2 December, would be wrong
+            f["call_window"] = "any day now"
         else:
             f["call_window"] = "in the coming weeks"
     else:

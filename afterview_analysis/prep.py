@@ -8,7 +8,8 @@ It brings together, for one company (and the stage to come, if known):
 * the three focus skills and their practice questions (the weakest skills by their
   recent level, as in Reflect's "focus next");
 * the strengths the user forgot to mention last time, and the points worth recalling;
-* questions to ask them, and the interviewers' names if known.
+* the user's own questions to ask them (``Profile.questions_to_ask``; a few suggestions,
+  labelled as such, while there are none), and the interviewers' names if known.
 
 Plain Python over :meth:`Journal.rows` (no pandas, numpy, matplotlib or ipywidgets), so
 ``afterview prep`` answers within a few times a bare Python start-up. Every user text is
@@ -37,7 +38,7 @@ from typing import Any
 from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import AfterviewError, Stage
-from afterview_analysis.rules import MIN_FOCUS_N, SKILL_CATEGORIES
+from afterview_analysis.rules import GOOD_PRACTICE, MIN_FOCUS_N, SKILL_CATEGORIES
 
 __all__ = ["ASK_BEFORE_LEAVING", "FOCUS_SKILLS", "QUESTIONS_TO_ASK", "prep_sheet",
            "render_html"]
@@ -49,7 +50,8 @@ ASK_BEFORE_LEAVING = (
     "May I keep in touch, and how do you prefer to be contacted?",
     "Could I have your business card (or your contact details)?",
 )
-#: Questions worth asking them, whatever the company.
+#: Suggestions of questions to ask them, shown (as suggestions) until the user keeps their
+#: own in the profile (``Profile.questions_to_ask``, edited on the Prepare page).
 QUESTIONS_TO_ASK = (
     "What does success look like in this role after six months?",
     "What is the biggest challenge the team faces right now?",
@@ -111,6 +113,7 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
         latest = sorted((iv for iv in interviews if iv["forgotten_strength"]),
                         key=lambda iv: iv["starts_at"])
         forgotten = [latest[-1]["forgotten_strength"]] if latest else []
+    own = journal.profile().questions()
     people: dict[str, str | None] = {}
     for person in journal.rows("interviewers"):
         if person["interview_id"] in here_ids:
@@ -121,7 +124,8 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
         "asked_here": asked_here, "asked_at_stage": asked_stage,
         "focus": focus_skills(journal, interviews, questions, groups=groups),
         "forgotten_strengths": forgotten, "recall_points": recall,
-        "questions_to_ask": list(QUESTIONS_TO_ASK),
+        "questions_to_ask": own or list(QUESTIONS_TO_ASK),
+        "questions_to_ask_are_yours": bool(own),
         "interviewers": [{"name": n, "title": t} for n, t in people.items()],
     }
 
@@ -137,15 +141,22 @@ def focus_skills(
     ``rules.MIN_FOCUS_N`` times last. A skill's practice questions are the lowest-scored
     questions of the kinds that practise it (``rules.SKILL_CATEGORIES``), each text once
     on the sheet, the most recent first among equal scores; as in
-    :func:`afterview_analysis.analytics.bank.focus_with_practice`, questions practised
-    since they were last asked go after the others (``groups``: the bank, from
-    :func:`afterview_analysis.questions.bank`).
+    :func:`afterview_analysis.analytics.skills.focus_next`, a question whose latest
+    practice since it was last asked scored at least ``rules.GOOD_PRACTICE`` goes after
+    the others (``groups``: the bank, from :func:`afterview_analysis.questions.bank`).
     """
-    practised_text: set[str] = set()
+    # per text, the group of its latest asking; per group, its latest practice since it
+    # was last asked (as analytics.bank.practice_since)
+    group_of: dict[str, str] = {}
+    since: dict[str, dict] = {}
     for g in groups or ():
+        for a in g["askings"]:
+            group_of[a["text"]] = g["group"]
         last = max(datetime.fromisoformat(a["at"]) for a in g["askings"])
-        if any(datetime.fromisoformat(p["practised_at"]) > last for p in g["practice"]):
-            practised_text |= {a["text"] for a in g["askings"]}
+        later = [p for p in g["practice"] if datetime.fromisoformat(p["practised_at"]) > last]
+        if later:
+            since[g["group"]] = max(later, key=lambda p: datetime.fromisoformat(
+                p["practised_at"]))
     starts = {iv["id"]: (datetime.fromisoformat(iv["starts_at"]), iv["id"]) for iv in interviews}
     scores: dict[str, list[tuple[tuple, int]]] = defaultdict(list)
     for s in journal.rows("skill_scores"):
@@ -178,16 +189,27 @@ def focus_skills(
     out = []
     for recent, _, skill, _rows in ranked[:k]:
         # the kinds of question that practise the skill (rules.SKILL_CATEGORIES), lowest
-        # score first, the newest first among equals; a text once in the whole sheet
+        # score first, the newest first among equals, those practised well since last;
+        # a text once in the whole sheet
+        def practice(q: dict) -> dict | None:
+            return since.get(group_of.get(q["text"], ""))
+
+        def well(q: dict) -> bool:
+            p = practice(q)
+            return p is not None and p["score"] >= GOOD_PRACTICE
+
         mine = sorted((q for q in lowest.values()
                        if q["category"] in SKILL_CATEGORIES.get(skill, ())
                        and q["text"] not in used),
-                      key=lambda q: (q["score"], -q["at"]))[:PER_SKILL * 3]
+                      key=lambda q: (well(q), q["score"], -q["at"]))[:PER_SKILL]
         used.update(q["text"] for q in mine)
-        seen = [{"text": q["text"], "score": q["score"], "next_time": q["next_time"],
-                 "practised": q["text"] in practised_text} for q in mine]
-        seen.sort(key=lambda q: q["practised"])  # stable: practised ones last
-        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen[:PER_SKILL]})
+        seen = []
+        for q in mine:
+            p = practice(q)
+            seen.append({"text": q["text"], "score": q["score"], "next_time": q["next_time"],
+                         "practice_score": p["score"] if p else None,
+                         "practised_on": p["practised_at"][:10] if p else None})
+        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen})
     return out
 
 
@@ -267,7 +289,8 @@ def render_html(sheet: dict[str, Any]) -> str:
                      f'<div class="meta">recent level {f["recent"]:.1f} of 5</div><ul>')
         for q in f["questions"]:
             note = f" Next time: {q['next_time']}" if q["next_time"] else ""
-            done = " Practised since." if q["practised"] else ""
+            done = (f" Practised since: {q['practice_score']}/5 on {q['practised_on']}."
+                    if q["practice_score"] is not None else "")
             parts.append(f"<li>{e(q['text'])} (scored {q['score']}/5).{e(note)}{done}</li>")
         parts.append("</ul></div>")
 
@@ -277,8 +300,12 @@ def render_html(sheet: dict[str, Any]) -> str:
     if sheet["recall_points"]:
         parts.append("<h2>Points worth recalling</h2><ul>"
                      + "".join(f"<li>{e(s)}</li>" for s in sheet["recall_points"]) + "</ul>")
-    parts.append("<h2>Questions to ask them</h2><ul>"
-                 + "".join(f"<li>{e(q)}</li>" for q in sheet["questions_to_ask"]) + "</ul>")
+    parts.append("<h2>Questions to ask them</h2>")
+    if not sheet["questions_to_ask_are_yours"]:
+        parts.append('<p class="meta">Suggestions: keep your own questions on the Prepare '
+                     "page of the workbook and they replace these.</p>")
+    parts.append("<ul>" + "".join(f"<li>{e(q)}</li>" for q in sheet["questions_to_ask"])
+                 + "</ul>")
     parts.append("<h2>Interviewers</h2>")
     if sheet["interviewers"]:
         parts.append("<ul>" + "".join(

@@ -746,6 +746,18 @@ class Profile(Record):
     x: str | None = spec(Url(), None)
     github: str | None = spec(Url(), None)
     website: str | None = spec(Url(), None)
+    #: The user's own questions to ask the interviewers, one a line (the prep sheet's).
+    questions_to_ask: str | None = text_spec(4000)
+
+    def questions(self) -> list[str]:
+        """The questions to ask, one a line, blank lines and repeats left out.
+
+        >>> Profile(questions_to_ask="Who is on the team?\\n\\n  How  is success measured?\\n"
+        ...         "Who is on the team?").questions()
+        ['Who is on the team?', 'How is success measured?']
+        """
+        lines = (" ".join(line.split()) for line in (self.questions_to_ask or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,6 +12,12 @@ Deadlines (the contract analysis and the agenda share):
 
 Public API (pure functions over records; no pandas, so ``afterview agenda`` stays quick):
 
+* :func:`deadlines` ``(ends_at, feedback_by, zone) -> {Step: due}``: the one definition of
+  every playbook deadline. It takes one interview's end and promised date, or the columns
+  of a whole table of interviews (pandas Series: the analysis computes every interview's
+  deadlines in one pass with the same function); :func:`deadline` and :func:`due_at` ask
+  it about one step of one interview.
+
 * :func:`steps_for` ``(interview, steps_done, events, messages, zone, *, now, heads_ups,
   profile) -> list[AgendaItem]``: the six steps (and one item per information request)
   of one interview, with due time, status and reason. The interview form uses it.
@@ -44,7 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from afterview_analysis import records
@@ -62,6 +68,9 @@ from afterview_analysis.records import (
     Step,
 )
 
+if TYPE_CHECKING:  # pandas only for the type hints: the agenda never imports it
+    import pandas as pd
+
 __all__ = [
     "DEADLINES",
     "END_OF_DAY",
@@ -69,6 +78,7 @@ __all__ = [
     "FOLLOW_UP_AFTER",
     "FOLLOW_UP_AGAIN",
     "FOLLOW_UP_TOLERANCE",
+    "GOOD_PRACTICE",
     "INFO_REPLY",
     "INFO_REPLY_WITHIN",
     "MIN_FOCUS_N",
@@ -116,6 +126,10 @@ FEEDBACK_ASSUMED_AFTER = timedelta(days=7)
 #: "Focus next": an area needs this many scored interviews before it can lead the list
 #: of weak areas (one low score must not outrank a weakness seen again and again).
 MIN_FOCUS_N = 3
+#: "Focus next" takes practice into account: a question practised since it was last
+#: asked, whose latest practice self-score is at least this ("good" on the 1-5 scale),
+#: goes after the other questions of its area (a lower practice score keeps its place).
+GOOD_PRACTICE = 4
 #: Which kinds of question practise which rubric skill (declared, not guessed): the
 #: practice list of a skill draws its questions from these categories. A skill without
 #: categories gets advice instead (:data:`SKILL_ADVICE`).
@@ -207,19 +221,50 @@ def _zone(zone: str | tzinfo | None) -> tzinfo:
     return ZoneInfo(zone) if isinstance(zone, str) else zone
 
 
-def end_of_day(day: date, zone: str | tzinfo | None) -> datetime:
+def end_of_day(day: date | pd.Series, zone: str | tzinfo | None) -> datetime | pd.Series:
     """:data:`END_OF_DAY` on the calendar ``day`` in ``zone``, as UTC: what "the same
     day" and "by that date" mean everywhere (the agenda and the analysis).
 
+    ``day`` may also be a pandas Series of days (naive midnights; NaT stays NaT): each
+    distinct day is looked up once, and a ``datetime64[us, UTC]`` Series comes back.
+
     >>> end_of_day(date(2026, 3, 9), "Europe/Berlin").isoformat()
     '2026-03-09T22:59:00+00:00'
+    >>> import pandas as pd
+    >>> days = pd.Series(pd.to_datetime(["2026-03-28", "2026-03-29", None]))
+    >>> end_of_day(days, "Europe/Berlin").dt.strftime("%d %H:%M").tolist()  # CET, CEST
+    ['28 22:59', '29 21:59', nan]
     """
-    return _end_of_day(day, _zone(zone))
+    z = _zone(zone)
+    if _is_column(day):
+        ends = {d: _end_of_day(d.date(), z) for d in day.dropna().unique()}
+        return day.map(ends).astype("datetime64[us, UTC]")
+    return _end_of_day(day, z)
 
 
 @lru_cache(maxsize=8192)  # the analysis asks for the same few hundred days many times
 def _end_of_day(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
+
+
+def _is_column(value: Any) -> bool:
+    """A pandas Series (a column of many interviews), not one value."""
+    return hasattr(value, "dt")
+
+
+def _local_day(moment: datetime | pd.Series, zone: tzinfo) -> date | pd.Series:
+    """The calendar day of ``moment`` (or of each moment of a UTC column) in ``zone``."""
+    if _is_column(moment):
+        return moment.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
+    return moment.astimezone(zone).date()
+
+
+def _promised(feedback_by: date | pd.Series | None,
+              assumed: date | pd.Series) -> date | pd.Series:
+    """The promised feedback day, or ``assumed`` where none was said."""
+    if _is_column(feedback_by):
+        return feedback_by.dt.normalize().fillna(assumed)
+    return feedback_by or assumed
 
 
 def _show(moment: datetime, zone: tzinfo) -> str:
@@ -280,25 +325,37 @@ def deadline(
 
 
 def deadlines(
-    ends_at: datetime, feedback_by: date | None, zone: str | tzinfo | None
-) -> dict[Step, datetime]:
-    """:func:`deadline` of every step in :data:`DEADLINES`, in its order (the analysis
-    asks for all of them at once, for every interview).
+    ends_at: datetime | pd.Series, feedback_by: date | pd.Series | None,
+    zone: str | tzinfo | None,
+) -> dict[Step, datetime | pd.Series]:
+    """:func:`deadline` of every step in :data:`DEADLINES`, in its order.
+
+    For one interview: ``ends_at`` an aware datetime, ``feedback_by`` a date or None. For
+    a table of interviews, in one pass: ``ends_at`` a ``datetime64[..., UTC]`` Series and
+    ``feedback_by`` a Series of days (naive midnights, NaT where none was said) on the
+    same index; each due moment is then a ``datetime64[us, UTC]`` Series. The same rule
+    either way (the agenda asks per interview, the analysis for all at once).
 
     >>> from datetime import datetime, timezone
     >>> end = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
     >>> [f"{d:%d %H:%M}" for d in deadlines(end, date(2026, 3, 9), "UTC").values()]
     ['02 10:00', '02 23:59', '03 10:00', '03 10:00', '04 10:00', '16 23:59']
+    >>> import pandas as pd
+    >>> ends = pd.Series(pd.to_datetime(["2026-03-02T10:00Z", "2026-03-02T23:30Z"]))
+    >>> said = pd.Series(pd.to_datetime(["2026-03-09", None]))
+    >>> due = deadlines(ends, said, "Europe/Berlin")
+    >>> due[Step.FOLLOW_UP].dt.strftime("%d %H:%M").tolist()  # no date: 10 March + 7 days
+    ['16 22:59', '17 22:59']
     """
     z = _zone(zone)
-    day = ends_at.astimezone(z).date()
-    promised = feedback_by or (day + FEEDBACK_ASSUMED_AFTER)
-    anchors = {"end": ends_at, "end_of_day": _end_of_day(day, z)}
+    day = _local_day(ends_at, z)
+    promised = _promised(feedback_by, day + FEEDBACK_ASSUMED_AFTER)
+    anchors = {"end": ends_at, "end_of_day": end_of_day(day, z)}
     out = {}
     for step, (anchor, offset) in DEADLINES.items():
         if anchor == "feedback_by":
             # wall-clock days in the user's zone (a DST change does not shift 23:59)
-            out[step] = _end_of_day(promised + offset, z)
+            out[step] = end_of_day(promised + offset, z)
         else:
             out[step] = anchors[anchor] + offset
     return out

@@ -193,8 +193,13 @@ _V5 = [
     "CREATE INDEX practice_group ON practice (group_id)",
 ]
 
+# The user's own questions to ask the interviewers (one a line), for the prep sheet.
+_V6 = [
+    "ALTER TABLE profile ADD COLUMN questions_to_ask TEXT",
+]
+
 #: Ordered schema steps: ``MIGRATIONS[n - 1]`` takes a journal from version n-1 to n.
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Tables in insert order (parents first), and the order ``frames()`` returns them in.

@@ -266,10 +266,14 @@ def practise_next(r: Reflection, k: int = 3) -> Section:
     figure = (plot_focus(r.tables["weak_areas"], kind="skill", k=k)
               if r.tables["history"]["at"].nunique() >= 2 else None)
     table = focus.dropna(subset=["question"]).assign(
-        category=lambda d: d["category"].map(_words), at=lambda d: d["at"].map(_day))
-    table = table[["area", "question", "category", "score", "company", "at", "next_time"]]
+        category=lambda d: d["category"].map(_words), at=lambda d: d["at"].map(_day),
+        practised=lambda d: [f"{s}/5 on {_day(at)}" if not pd.isna(s) else ""
+                             for s, at in zip(d["practice_score"], d["practised_at"],
+                                              strict=True)])
+    table = table[["area", "question", "category", "score", "company", "at", "next_time",
+                   "practised"]]
     table.columns = ["skill", "question", "kind of question", "your score (1-5)", "company",
-                     "date", "what to say next time"]
+                     "date", "what to say next time", "practised since (self-score)"]
     return Section(question, answer, figure, table, note)
 
 

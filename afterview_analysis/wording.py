@@ -154,6 +154,10 @@ def _is_sentence(text: str) -> bool:
     return any(w in _VERBS for w in head[1:])
 
 
+_STORY_OF = re.compile(r"^(?:the|a|an) (?:story|example|anecdote) (?:of|about) "
+                       r"(?=(?:how|why|when|what|where|who) )", re.I)
+
+
 def recall_phrase(text: str | None) -> tuple[str, str] | None:
     """The point worth recalling as ``(shape, words)``, or None when there is none.
 
@@ -167,12 +171,17 @@ def recall_phrase(text: str | None) -> tuple[str, str] | None:
     ('topic', 'the new product line launching in spring')
     >>> recall_phrase("The team uses dbt and Airflow!")
     ('remark', 'the team uses dbt and Airflow')
+    >>> recall_phrase("the story of how the team cut load time in half")
+    ('topic', 'how the team cut load time in half')
+    >>> recall_phrase("the story of the founders")  # a story of what: kept as written
+    ('topic', 'the story of the founders')
     >>> recall_phrase("Kubernetes."), recall_phrase("  ")
     (('topic', 'Kubernetes'), None)
     """
     text = tidy(text)
     if not text:
         return None
+    text = _STORY_OF.sub("", text)  # "the story of how X" reads as "how X"
     said = _SAID.match(text)
     if said:
         return "remark", _lower_first_word(_to_you(tidy(said.group(1))))

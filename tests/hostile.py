@@ -180,7 +180,7 @@ def add_hostile_interview(journal, payload: str, day: int = 0) -> str:
     line = re.sub(r"[\r\n\u2028\u2029\x85]", " ", payload).strip()[:200]
     start = datetime(2026, 3, 2, 8, 30, tzinfo=UTC) + timedelta(days=day)
     journal.update(Profile(name=line, pitch=payload, signature=payload,
-                           timezone="Europe/Berlin"))
+                           timezone="Europe/Berlin", questions_to_ask=payload))
     iv = Interview(
         company=line, role=line, stage="onsite", starts_at=start, location=line,
         notes=payload, process_length=line, feedback_by=(start + timedelta(days=7)).date(),

@@ -207,3 +207,89 @@ HELD_OUT: list[list[str]] = [
 ]
 HELD_OUT_WORDINGS: list[str] = [text for group in HELD_OUT for text in group]
 HELD_OUT_LABELS: list[int] = [label for label, group in enumerate(HELD_OUT) for _ in group]
+
+#: A second held-out set, written on 2026-12-02 before any change made to lift the recall
+#: on ``HELD_OUT`` (which, once its misses were studied, became a development set) and
+#: committed before those changes: the honest estimate for wordings the method has not seen.
+#: Paraphrases as people recall them, and near-misses beside them.
+FRESH: list[list[str]] = [
+    [
+        "How would you describe your working style?",
+        "What is your working style?",
+        "How do you like to work?",
+    ],
+    [
+        "How would your friends describe you?",
+        "How would your friends describe you in three words?",
+    ],
+    [
+        "What would your previous manager say about you?",
+        "What would your last boss say about you?",
+        "How would your former manager describe you?",
+    ],
+    [
+        "What are you looking for in your next role?",
+        "What do you want from your next job?",
+        "What are you looking for in a new position?",
+    ],
+    [
+        "Tell me about a time you had to learn something new quickly.",
+        "Describe a time you picked up a new skill fast.",
+        "How quickly do you learn new things?",
+    ],
+    [
+        "Tell me about a time you went above and beyond.",
+        "Describe a time you went beyond what was asked of you.",
+    ],
+    [
+        "Tell me about a difficult customer you dealt with.",
+        "Describe a time you handled an unhappy customer.",
+        "How do you deal with difficult clients?",
+    ],
+    [
+        "What is your expected salary?",
+        "What salary range are you looking for?",
+        "What kind of pay are you expecting?",
+    ],
+    [
+        "Are you willing to relocate?",
+        "Would you be open to relocating?",
+        "Would you move for this job?",
+    ],
+    [
+        "Explain the difference between a process and a thread.",
+        "What is the difference between processes and threads?",
+    ],
+    [
+        "Explain the difference between a list and a tuple in Python.",
+        "What is the difference between a Python list and a tuple?",
+    ],
+    [
+        "How would you handle missing values in a dataset?",
+        "What do you do with missing data?",
+        "How do you deal with nulls in your data?",
+    ],
+    [
+        "How would you handle outliers in a dataset?",
+        "What do you do about outliers in your data?",
+    ],
+    ["How would you design a URL shortener for a billion users?"],
+    [
+        "How would you scale a web service to millions of users?",
+        "How would you scale an application to handle a million users?",
+    ],
+    [
+        "Explain an A/B test to a non-technical person.",
+        "How would you explain A/B testing to someone without a technical background?",
+    ],
+    [
+        "How do you design an A/B test?",
+        "How would you set up an A/B experiment?",
+    ],
+    [
+        "Why do you want to change careers?",
+        "Why are you switching careers?",
+    ],
+]
+FRESH_WORDINGS: list[str] = [text for group in FRESH for text in group]
+FRESH_LABELS: list[int] = [label for label, group in enumerate(FRESH) for _ in group]

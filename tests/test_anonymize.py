@@ -203,6 +203,8 @@ def test_skills_contacts_and_question_bank_leak_nothing(personal):
 @pytest.mark.parametrize(("name", "text", "kept"), [
     ("Will Park", "Will you relocate to Berlin?", "Will you relocate to Berlin?"),
     ("Will Park", "I will park near the office.", "I will park near the office."),
+    ("Mark Hill", "Mark the deadline. We walked up the hill.",
+     "Mark the deadline. We walked up the hill."),
     ("Ann Lee", "Annex B of the offer", "Annex B of the offer"),
     ("Data Team", "Senior Data Analyst", "Senior Data Analyst"),
 ])
@@ -233,3 +235,21 @@ def test_a_whole_name_and_a_first_name_alone_are_replaced(journal):
     text = doc["tables"]["questions"][0]["text"]
     assert "Will" not in text and "WILL" not in text and "Maya" not in text
     assert "KELLER" not in text and text.count("Interviewer ") == 4, text
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("Then Mark asked about SQL", "Mark"),
+    ("I told Mark, and Grace agreed", "Mark"),
+    ("Lunch with Grace; Mark joined later", "Grace"),
+])
+def test_a_first_name_that_is_also_a_word_is_replaced_mid_sentence(journal, text, gone):
+    """The other side of "Will you...": capitalised after another word, it is a name."""
+    from afterview_analysis.records import Interview, Question
+
+    iv = Interview(company="Acme", role="Analyst", starts_at="2026-03-02T09:30Z")
+    journal.save_interview(
+        iv, interviewers=[Interviewer(interview_id=iv.id, name="Mark Hill"),
+                          Interviewer(interview_id=iv.id, name="Grace Lee")],
+        questions=[Question(interview_id=iv.id, category="other", score=3, text=text)])
+    out = anonymize(journal, key=b"k")["tables"]["questions"][0]["text"]
+    assert gone not in out and "Interviewer " in out, out

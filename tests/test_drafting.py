@@ -217,6 +217,23 @@ class TestRecipientsAndContent:
         assert drafts[0].body.startswith("Dear Ruth Adeyemi,") and "Data Analyst" in drafts[0].body
 
 
+    @pytest.mark.parametrize(("day", "window"), [
+        (9, "They may get in touch with you before Monday 9 March."),  # the promised day
+        (10, "They may get in touch with you any day now."),  # the day after: passed
+    ])
+    def test_heads_up_never_names_a_promised_date_that_has_passed(
+            self, journal, full, day, window):
+        """Feedback was promised by 9 March: a heads-up written that day still names it;
+        written on the 10th, "before Monday 9 March" would tell the reference nonsense."""
+        now = datetime(2026, 3, day, 12, tzinfo=UTC)
+        m = draft_message(journal, full.id, "reference_heads_up", tone="formal", now=now)
+        assert window in m.body, m.body
+
+    def test_heads_up_without_a_promised_date_says_the_coming_weeks(self, journal, sparse):
+        m = draft_message(journal, sparse.id, "reference_heads_up", tone="formal", now=NOW)
+        assert "They may get in touch with you in the coming weeks." in m.body, m.body
+
+
 class TestRefusals:
     def test_no_name_in_profile(self, journal):
         iv = fill(journal, make_interview())

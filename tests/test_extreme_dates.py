@@ -77,6 +77,17 @@ def test_extreme_times_are_refused_in_words(world, capsys, moment):
     assert code == 2 and "between the years 1970 and 2200" in err, err
 
 
+def test_a_bare_first_day_of_1970_east_of_utc_is_refused_naming_utc(world, capsys):
+    """The demo's zone is Berlin: 1970-01-01 there begins at 23:00 UTC on 31 Dec 1969, one
+    hour too early; the message says the range is in UTC. A day later is accepted."""
+    path = world[0]
+    assert main(["agenda", "--today", "1970-01-01", "--journal", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "in UTC (1970-01-01T00:00Z to 2200-12-31T23:59Z)" in err, err
+    assert main(["agenda", "--today", "1970-01-02", "--journal", str(path)]) == 0
+    capsys.readouterr()
+
+
 def test_the_edges_of_the_range_are_accepted(world, capsys):
     """The other side: the last minute of 2200 and the first of 1970 (UTC) work."""
     path, iv, _ = world

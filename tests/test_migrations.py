@@ -202,3 +202,20 @@ def test_version_4_takes_the_closing_out_of_a_signature(tmp_path):
             assert j.profile().signature == expected, stored
             iv = j.load_interview(j.find(Interview)[0].id)
             assert {p.contact_role for p in iv.interviewers} <= {"interviewer"}
+
+
+def test_version_6_adds_your_questions_to_ask_to_the_profile(tmp_path):
+    """A v5 journal's profile keeps every value and gets no questions to ask (the prep
+    sheet shows suggestions); questions kept afterwards are read back."""
+    from dataclasses import replace
+
+    path = tmp_path / "journal.sqlite"
+    shutil.copyfile(FIXTURES / "journal-v5.sqlite", path)
+    before = _raw(path)["profile"][0]
+    with Journal(path, create=False) as j:
+        after = _raw(path)["profile"][0]
+        assert {k: after[k] for k in before} == before and after["questions_to_ask"] is None
+        assert j.profile().questions() == []
+        j.update(replace(j.profile(), questions_to_ask="Who is on the team?"))
+    with Journal(path, create=False) as j:
+        assert j.profile().questions() == ["Who is on the team?"]

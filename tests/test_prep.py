@@ -74,13 +74,13 @@ def test_focus_questions_take_practice_into_account_as_reflect_does(demo_journal
     from datetime import UTC, datetime
 
     from afterview_analysis import questions as qb
-    from afterview_analysis.analytics.bank import bank_askings, focus_with_practice
+    from afterview_analysis.analytics import focus_next
+    from afterview_analysis.analytics.bank import bank_askings
 
     def both():
-        frames = demo_journal.frames()
         ours = [[q["text"] for q in f["questions"]]
                 for f in prep.prep_sheet(demo_journal, "Nobody Ltd")["focus"]]
-        theirs = focus_with_practice(frames)
+        theirs = focus_next(demo_journal.frames())
         return ours, [theirs.loc[theirs["rank"] == r, "question"].dropna().tolist()
                       for r in (1, 2, 3)]
 
@@ -88,10 +88,31 @@ def test_focus_questions_take_practice_into_account_as_reflect_does(demo_journal
     assert ours == theirs
     a = bank_askings(demo_journal.frames())
     first = a[a["text"] == ours[0][0]]
-    qb.record_practice(demo_journal, first["group"].iloc[0], first["id"].tolist(), 4,
+    qb.record_practice(demo_journal, first["group"].iloc[0], first["id"].tolist(), 2,
                        at=datetime(2030, 1, 1, tzinfo=UTC))
+    assert both() == (ours, theirs)  # practised, but a self-score of 2: it stays first
+    qb.record_practice(demo_journal, first["group"].iloc[0], first["id"].tolist(), 4,
+                       at=datetime(2030, 1, 2, tzinfo=UTC))
     after, theirs_after = both()
-    assert after == theirs_after and after[0][0] != ours[0][0]
+    assert after == theirs_after and ours[0][0] not in after[0][:1]  # it gave way
+
+
+def test_your_questions_to_ask_replace_the_suggestions(demo_journal, capsys, tmp_path):
+    from dataclasses import replace
+
+    sheet = prep.prep_sheet(demo_journal, "Acme")
+    assert sheet["questions_to_ask"] == list(prep.QUESTIONS_TO_ASK)
+    assert not sheet["questions_to_ask_are_yours"]
+    assert "Suggestions" in prep.render_html(sheet)
+    mine = "What would my first project be?\n  How is the team   measured?  \n\n"
+    demo_journal.update(replace(demo_journal.profile(), questions_to_ask=mine))
+    out = tmp_path / "p.html"
+    code, _, _ = run(capsys, "prep", "--company", "Acme", "--out", str(out), "--journal",
+                     str(demo_journal.path))
+    page = out.read_text(encoding="utf-8")
+    assert code == 0 and "<li>What would my first project be?</li>" in page
+    assert "<li>How is the team measured?</li>" in page
+    assert "Suggestions" not in page and prep.QUESTIONS_TO_ASK[0] not in page
 
 
 def test_bad_input_is_one_line_and_writes_nothing(demo_journal, capsys, tmp_path):

@@ -6,13 +6,17 @@ import itertools
 import math
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 
 from afterview_analysis import questions as qb
 from afterview_analysis.analytics import bank as ab
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Interview, Practice, Question, RecordError, SkillScore
+from afterview_analysis.rules import GOOD_PRACTICE
 from tests.question_wordings import (
+    FRESH_LABELS,
+    FRESH_WORDINGS,
     HELD_OUT_LABELS,
     HELD_OUT_WORDINGS,
     LABELLED,
@@ -47,11 +51,16 @@ def test_grouping_quality_on_the_labelled_wordings(capsys):
     held = qb.group_questions([f"h{i:03d}" for i in range(len(HELD_OUT_WORDINGS))],
                               HELD_OUT_WORDINGS).group
     h_precision, h_recall, h_pairs = pair_scores(HELD_OUT_LABELS, held)
+    fresh = qb.group_questions([f"f{i:03d}" for i in range(len(FRESH_WORDINGS))],
+                               FRESH_WORDINGS).group
+    f_precision, f_recall, f_pairs = pair_scores(FRESH_LABELS, fresh)
     with capsys.disabled():
         print(f"\nquestion bank, labelled set: {len(WORDINGS)} wordings, {pairs} same-question "
               f"pairs: precision {precision:.3f}, recall {recall:.3f}")
         print(f"question bank, held-out set: {len(HELD_OUT_WORDINGS)} wordings, {h_pairs} "
               f"pairs: precision {h_precision:.3f}, recall {h_recall:.3f}")
+        print(f"question bank, fresh held-out set: {len(FRESH_WORDINGS)} wordings, {f_pairs} "
+              f"pairs: precision {f_precision:.3f}, recall {f_recall:.3f}")
     assert precision >= 0.9 and recall >= 0.7
     assert h_precision >= 0.9  # recall on new wordings is lower: see docs/question-bank.md
 
@@ -231,6 +240,48 @@ def practice_journal(j: Journal, practised: int, unpractised: int) -> None:
         log(j, f"U{n}", 40 + n, [(LABELLED[10 + n][0], "technical", 2 + n % 2)])
 
 
+def test_practice_effect_by_hand_on_two_categories(journal):
+    """Worked by hand: technical, practised 4 5 3 (mean 4, variance 1) against 2 3 (mean 2.5,
+    variance 0.5): difference 1.5, weight 3*2/5 = 1.2, variance 1/3 + 0.5/2 = 0.5833;
+    behavioural, practised 3 3 (mean 3, variance 0) against 2 4 3 3 (mean 3, variance 2/3):
+    difference 0, weight 2*4/6 = 1.3333, variance 0 + (2/3)/4 = 0.1667. Together:
+    (1.2*1.5 + 0) / 2.5333 = 0.7105, standard error sqrt(1.44*0.5833 + 1.7778*0.1667) /
+    2.5333 = 0.4208, 95 % interval 0.7105 -/+ 1.96*0.4208 = -0.114 to 1.535."""
+    texts = iter(g[0] for g in LABELLED)
+    day = 10
+    for category, practised, unpractised in (("technical", [4, 5, 3], [2, 3]),
+                                             ("behavioural", [3, 3], [2, 4, 3, 3])):
+        for score in practised:
+            text = next(texts)
+            ids = log(journal, f"P{day}", day, [(text, category, score)])
+            g = next(g for g in groups_of(journal) if g["askings"][0]["id"] == ids[0])
+            qb.record_practice(journal, g["group"], ids, 4, at=T0 + timedelta(days=day - 1))
+            day += 1
+        for score in unpractised:
+            log(journal, f"U{day}", day, [(next(texts), category, score)])
+            day += 1
+    effect = ab.practice_effect(journal.frames())
+    assert (effect["n_compared_practised"], effect["n_compared_unpractised"]) == (5, 6)
+    assert effect["diff"] == pytest.approx(0.7105, abs=1e-4)
+    assert effect["low"] == pytest.approx(-0.1142, abs=1e-3)
+    assert effect["high"] == pytest.approx(1.5352, abs=1e-3)
+    assert effect["verdict"] == "no clear difference"
+    cats = effect["categories"].set_index("category")
+    assert cats.loc["technical", "diff"] == pytest.approx(1.5)
+    assert cats.loc["behavioural", "diff"] == pytest.approx(0.0)
+
+
+def test_practice_counts_only_before_the_interview_started(journal):
+    for hours, practised in ((-1, True), (1, False)):
+        ids = log(journal, "Acme", 0 if practised else 20,
+                  [(LABELLED[0 if practised else 1][0], "technical", 3)])
+        g = next(g for g in groups_of(journal) if g["askings"][0]["id"] == ids[0])
+        start = T0 + timedelta(days=0 if practised else 20)
+        qb.record_practice(journal, g["group"], ids, 4, at=start + timedelta(hours=hours))
+    effect = ab.practice_effect(journal.frames())
+    assert (effect["n_practised"], effect["n_unpractised"]) == (1, 1)
+
+
 def test_practice_effect_needs_enough_askings_on_each_side(journal):
     practice_journal(journal, ab.MIN_PRACTISED - 1, 6)
     effect = ab.practice_effect(journal.frames())
@@ -247,21 +298,77 @@ def test_practice_effect_with_enough_askings(journal):
     assert effect["low"] > 0 and effect["diff"] == pytest.approx(5 - 2.5)
 
 
-def test_focus_next_moves_questions_practised_since_to_the_end(demo_journal):
-    frames = demo_journal.frames()
-    plain = ab.focus_with_practice(frames)
-    area = plain[plain["rank"] == 1]
-    first = area.iloc[0]
-    a = ab.bank_askings(frames)
-    members = a.loc[a["group"] == first["group"], "id"].tolist()
-    qb.record_practice(demo_journal, first["group"], members, 4,
-                       at=datetime(2030, 1, 1, tzinfo=UTC))
-    after = ab.focus_with_practice(demo_journal.frames())
-    area_after = after[after["rank"] == 1]
-    if len(area) > 1:
-        assert area_after.iloc[0]["question"] != first["question"]
-    practised = after[after["question"] == first["question"]]
-    assert practised.empty or int(practised["practised"].iloc[0]) == 1
+def focus_journal(j: Journal) -> list[str]:
+    """Three communication questions scored 1, 2, 3 (in that order of weakness)."""
+    return log(j, "Acme", 0, [("Tell me about a time you failed.", "behavioural", 1),
+                              ("Why do you want to work here?", "motivation", 2),
+                              ("Describe a conflict with your manager.", "behavioural", 3)])
+
+
+def practise(j: Journal, text: str, score: int, day: int) -> None:
+    g = next(g for g in groups_of(j) if g["askings"][0]["text"] == text)
+    qb.record_practice(j, g["group"], [a["id"] for a in g["askings"]], score,
+                       at=T0 + timedelta(days=day))
+
+
+def focus_order(j: Journal) -> list[str]:
+    from afterview_analysis.analytics import focus_next
+
+    f = focus_next(j.frames(), k=1)
+    assert f["area"].iloc[0] == "communication"
+    return f["question"].tolist()
+
+
+FAILED, WHY, CONFLICT = ("Tell me about a time you failed.", "Why do you want to work here?",
+                         "Describe a conflict with your manager.")
+
+
+def test_focus_next_puts_a_question_practised_well_since_after_the_others(journal):
+    focus_journal(journal)
+    assert focus_order(journal) == [FAILED, WHY, CONFLICT]  # lowest interview score first
+    practise(journal, FAILED, GOOD_PRACTICE - 1, day=3)  # practised, not yet well: stays
+    assert focus_order(journal) == [FAILED, WHY, CONFLICT]
+    practise(journal, FAILED, GOOD_PRACTICE, day=4)  # the latest practice is good: last
+    f = focus_next_frame(journal)
+    assert f["question"].tolist() == [WHY, CONFLICT, FAILED]
+    last = f.iloc[-1]
+    assert last["practice_score"] == GOOD_PRACTICE
+    assert last["practised_at"] == pd.Timestamp(T0 + timedelta(days=4))
+
+
+def test_practice_before_the_question_was_asked_again_does_not_count(journal):
+    focus_journal(journal)
+    practise(journal, FAILED, 5, day=3)
+    assert focus_order(journal)[-1] == FAILED  # practised since it was last asked
+    log(journal, "Beta", 6, [("Tell me about a time you failed.", "behavioural", 1)])
+    assert focus_order(journal) == [FAILED, WHY, CONFLICT]  # asked again since: practise again
+    assert focus_next_frame(journal)["practice_score"].isna().all()
+
+
+def test_focus_next_with_practice_is_the_same_in_reflect_the_report_and_the_prep_sheet(
+        journal):
+    from afterview_analysis import prep
+    from afterview_analysis.report import build_report, render
+
+    focus_journal(journal)
+    practise(journal, FAILED, 5, day=3)
+    frames = journal.frames()
+    report = build_report(frames, as_of=T0 + timedelta(days=10))
+    assert report.tables["focus_next"]["question"].tolist() == [WHY, CONFLICT, FAILED]
+    (sheet,) = prep.prep_sheet(journal, "Acme")["focus"]
+    assert [q["text"] for q in sheet["questions"]] == [WHY, CONFLICT, FAILED]
+    assert sheet["questions"][-1]["practice_score"] == 5
+    text = render(frames, "text", as_of=T0 + timedelta(days=10))
+    assert f'"{FAILED}"' in text and "Practised since: 5/5 on 2026-01-08" in text
+    # replayed to before the practice, the report has not seen it yet
+    before = build_report(frames, as_of=T0 + timedelta(days=2))
+    assert before.tables["focus_next"]["question"].tolist() == [FAILED, WHY, CONFLICT]
+
+
+def focus_next_frame(j: Journal) -> pd.DataFrame:
+    from afterview_analysis.analytics import focus_next
+
+    return focus_next(j.frames(), k=1)
 
 
 def test_themes_through_the_index_equal_comparing_every_classic():

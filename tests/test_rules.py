@@ -94,6 +94,27 @@ class TestDueTimes:
         assert "no feedback date" in item.reason
 
 
+    @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York",
+                                      "Australia/Lord_Howe", "Asia/Kathmandu"])
+    def test_a_table_of_interviews_gets_the_deadlines_one_interview_gets(self, zone):
+        """rules.deadlines is one function for one interview (the agenda) and for a table
+        of interviews (the analysis): the same moments for ends around midnight, across
+        the spring and autumn clock changes, with and without a promised date."""
+        import pandas as pd
+
+        ends = [utc(2026, month, day, hour, minute)
+                for month, day in ((3, 28), (3, 29), (10, 24), (10, 25), (4, 4), (4, 5))
+                for hour, minute in ((0, 0), (10, 45), (13, 0), (22, 59), (23, 59))]
+        said = [None if i % 3 == 0 else (end + timedelta(days=i % 9)).date()
+                for i, end in enumerate(ends)]
+        table = rules.deadlines(pd.Series(ends), pd.Series(pd.to_datetime(said)), zone)
+        for i, (end, day) in enumerate(zip(ends, said, strict=True)):
+            one = rules.deadlines(end, day, zone)
+            assert list(one) == list(table) == list(rules.DEADLINES)
+            assert [table[step].iloc[i] for step in one] == list(one.values()), (end, day)
+        assert all(str(col.dtype) == "datetime64[us, UTC]" for col in table.values())
+
+
 class TestStatus:
     def test_due_then_overdue_as_the_clock_passes_the_deadline(self):
         due = utc(2026, 3, 4, 10, 30)

@@ -58,6 +58,37 @@ def test_every_asking_shows_company_stage_date_score_and_similarity(journal):
         assert bit in detail, bit
 
 
+def test_the_open_question_shows_its_score_over_time_as_a_picture_with_dates(journal):
+    import re
+
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2)])
+    log(journal, "Beta", 30, [("Why do you want to work for us?", "motivation", 4)])
+    log(journal, "Cole", 60, [("Why do you want to work here?", "motivation", 3),
+                              ("What is your greatest weakness?", "other", 1)])
+    view = BankView(journal, now=lambda: NOW)
+    view.search.value = "work"
+    detail = view.detail.value
+    assert detail.count("<svg") == 1  # only the open question is drawn
+    svg = detail[detail.index("<svg"):detail.index("</svg>")]
+    assert svg.count("<circle") == 3 and "<polyline" in svg
+    # dates on the time axis, in the user's zone, and the scale 1-5 labelled
+    assert "2026-01-05" in svg and "2026-03-06" in svg
+    assert all(f">{level}</text>" in svg for level in range(1, 6))
+    # the later asking is further right, the higher score higher up
+    dots = [(float(x), float(y))
+            for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)]
+    assert dots[0][0] < dots[1][0] < dots[2][0] and dots[1][1] < dots[2][1] < dots[0][1]
+    # the numbers in words for screen readers
+    assert ('aria-label="Score over time (1 to 5): 2 at Acme on 2026-01-05; 4 at Beta on '
+            '2026-02-04; 3 at Cole on 2026-03-06"') in svg
+    # practice shows as hollow dots, and is said in words too
+    view.practice_score.value = 5
+    view.practice_button.click()
+    svg = view.detail.value
+    assert svg.count('fill="white"') == 1 and "practice: 5 on 2026-03-20" in svg
+    assert "hollow orange dots" in svg
+
+
 def test_best_answer_practice_confirm_split_merge_by_clicking(journal):
     log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2),
                              ("What is your greatest weakness?", "other", 3)])
@@ -114,6 +145,40 @@ def test_prep_view_saves_a_sheet_and_never_overwrites_another(demo_journal, tmp_
     assert view.company.value == "   "
 
 
+def test_your_questions_to_ask_are_kept_and_replace_the_suggestions(journal, tmp_path):
+    from afterview_analysis.prep import QUESTIONS_TO_ASK
+    from afterview_analysis.widgets.profile import ProfileFormView
+
+    log(journal, "Acme", 0, [("Why do you want to work here?", "motivation", 2)])
+    view = PrepView(journal, out_dir=tmp_path)
+    assert view.questions.value == ""
+    assert "Suggestions" in view.preview.value and QUESTIONS_TO_ASK[0] in view.preview.value
+    view.questions.value = "Who would I work with most?\n\nHow is on-call shared?\n"
+    view.questions_button.click()
+    assert "Kept 2 questions" in view.questions_status.value
+    assert journal.profile().questions() == ["Who would I work with most?",
+                                             "How is on-call shared?"]
+    assert "How is on-call shared?" in view.preview.value  # the sheet is made again
+    assert "Suggestions" not in view.preview.value
+    assert QUESTIONS_TO_ASK[0] not in view.preview.value
+    # saving the profile form keeps them (the form does not show them)
+    form = ProfileFormView(journal)
+    form.fields["name"].value = "Alex"
+    assert form.save()
+    assert journal.profile().questions_to_ask.startswith("Who would I work with most?")
+    # too long: refused in words, nothing written, the typed text stays
+    view.questions.value = "x" * 4001
+    view.questions_button.click()
+    assert "Your questions to ask: must be at most 4000" in view.questions_status.value
+    assert "_" not in view.questions_status.value and view.questions.value == "x" * 4001
+    assert journal.profile().questions()[0] == "Who would I work with most?"
+    # emptied: back to the suggestions, labelled as such
+    view.questions.value = "  \n "
+    view.questions_button.click()
+    assert journal.profile().questions_to_ask is None
+    assert "Suggestions" in view.preview.value
+
+
 def test_hostile_text_stays_text_in_both_views(tmp_path):
     with Journal(tmp_path / "h.sqlite") as j:
         for n, payload in enumerate(XSS_PAYLOADS):
@@ -142,12 +207,15 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     log(journal, "Zed", 0, [("Name a tree you like.", "motivation", 2)])
     view = PracticeView(journal)
     assert view.widget.layout.display is None
-    assert "not enough data" in view.sentence.value and "5 of each" in view.sentence.value
+    assert "not enough data" in view.sentence.value
+    assert "It takes 5 askings after a practice and 5 without" in view.sentence.value
+    assert "now 0 and 0, no category has 2 of each yet" in view.sentence.value
     practice_journal(journal, 5, 6)
     view = PracticeView(journal)
     text = view.sentence.value
     assert "practised questions scored higher" in text and "2.5 points higher" in text
-    assert "n = 5 practised, 6 unpractised" in text and "95 % interval" in text
+    assert "n = 5 practised, 6 unpractised askings, in the 1 category with" in text
+    assert "95 % interval" in text
     assert view.table.value == ""
     view.toggle.value = True
     assert "technical" in view.table.value and "+2.50" in view.table.value

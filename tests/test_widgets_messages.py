@@ -26,12 +26,12 @@ def journal(tmp_path):
     j.close()
 
 
-def log_interview(journal, interviewer="Maya Keller", company="Acme"):
+def log_interview(journal, interviewer="Maya Keller", company="Acme", day=date(2026, 3, 2)):
     """Log an interview through the form, as the user does in notebook 1."""
     form = InterviewFormView(journal, now=lambda: NOW)
     f = form.fields
     f["company"].value, f["role"].value = company, "Data analyst"
-    f["start_date"].value, f["start_time"].value = date(2026, 3, 2), "09:30"
+    f["start_date"].value, f["start_time"].value = day, "09:30"
     f["recall_point"].value = "their move to a semantic layer"
     f["forgotten_strength"].value = "mentoring juniors"
     row = form.interviewer_rows[0].fields
@@ -380,3 +380,42 @@ def test_eml_names_are_safe_and_unique_and_never_replace_another_file(journal, t
     assert (out / "thank_you-acme-sam-lee.eml").read_bytes() == first
     assert b"an edited thank-you." in (out / "thank_you-acme-sam-lee-4.eml").read_bytes()
     assert "sam-lee-4.eml" in view.status.value
+
+
+def test_messages_opens_on_the_oldest_overdue_message_of_the_agenda(journal, tmp_path):
+    """Two interviews: the older one's thank-you is overdue (49 h after its end), the newer
+    one's is still due; the form opens on the overdue one, newest first notwithstanding."""
+    old = log_interview(journal, company="Oldco")  # 2 Mar 09:30-10:30 Berlin
+    newer = log_interview(journal, company="Newco", day=date(2026, 3, 3))
+    later = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)  # 49 h after Oldco's end (09:30 UTC)
+    view = MessagesView(journal, now=lambda: later, export_dir=tmp_path / "e")
+    assert view.interview.value == old and view.kind.value == "thank_you"
+    assert "Next on your agenda: send the thank-you · Oldco" in view.status.value
+    assert "overdue since" in view.status.value and "Dear Maya" in view.fields["body"].value
+    # a minute before Oldco's 48 h run out, nothing is overdue: Oldco's is due soonest
+    view = MessagesView(journal, now=lambda: datetime(2026, 3, 4, 9, 29, tzinfo=UTC),
+                        export_dir=tmp_path / "e")
+    assert view.interview.value == old and "due by" in view.status.value
+    # once Oldco's thank-you is sent, Newco's is next
+    view.mark_sent()
+    view = MessagesView(journal, now=lambda: later, export_dir=tmp_path / "e")
+    assert view.interview.value == newer and "Newco" in view.status.value
+
+
+def test_messages_opens_on_a_due_thank_you_and_skips_a_heads_up_without_references(
+        journal, tmp_path):
+    """At 47 h nothing is overdue: the thank-you is due (the heads-up, due sooner, is
+    skipped: no reference was given for this interview)."""
+    iid = log_interview(journal)
+    at_47h = datetime(2026, 3, 4, 8, 30, tzinfo=UTC)
+    view = MessagesView(journal, now=lambda: at_47h, export_dir=tmp_path / "e")
+    assert view.interview.value == iid and view.kind.value == "thank_you"
+    assert "send the thank-you · Acme (Data analyst), due by" in view.status.value
+
+
+def test_with_nothing_open_messages_opens_on_the_newest_thank_you_without_a_banner(
+        journal, tmp_path):
+    log_interview(journal)
+    months_later = datetime(2026, 9, 1, tzinfo=UTC)  # every step long missed
+    view = MessagesView(journal, now=lambda: months_later, export_dir=tmp_path / "e")
+    assert view.kind.value == "thank_you" and "Next on your agenda" not in view.status.value

@@ -9,7 +9,14 @@ import ipywidgets as ipw
 import pytest
 
 from afterview_analysis.journal import Journal
-from afterview_analysis.records import Interview, Interviewer, Message, PlaybookStep, Profile
+from afterview_analysis.records import (
+    Interview,
+    Interviewer,
+    Message,
+    PlaybookStep,
+    Profile,
+    Step,
+)
 from afterview_analysis.widgets import TodayView, open_journal, page
 from afterview_analysis.widgets.workbook import demo_path, nav_html, showing_demo
 from tests.views import walk
@@ -78,6 +85,39 @@ def test_quick_log_refuses_bad_input_keeps_it_and_then_saves(own):
     # it is the user's move: the thank-you and the rest are on the agenda
     assert "Your move (1)" in view.pipeline_html.value
     assert {r.item.step for r in view.rows.values()} >= {"thank_you", "review_profiles"}
+
+
+def _quiet(path, company="Quietco"):
+    """An interview whose promised date (9 Feb) is three weeks before NOW, unanswered."""
+    iv = Interview(company=company, role="Analyst", feedback_by=date(2026, 2, 9),
+                   starts_at=datetime(2026, 2, 2, 9, 0, tzinfo=UTC))
+    with Journal(path) as j:
+        j.add(iv)
+    return iv
+
+
+def test_an_empty_your_move_says_whose_overdue_steps_the_list_shows(own):
+    _quiet(own)
+    view = _today(own)
+    html = view.pipeline_html.value
+    assert "Gone quiet (1)" in html and "Your move (0)" in html
+    overdue = sum(r.item.status == "overdue" for r in view.rows.values())
+    assert overdue >= 1  # the agenda still lists them...
+    n = "1 overdue step below is" if overdue == 1 else f"{overdue} overdue steps below are"
+    assert f"{n} for Quietco (gone quiet)." in html  # ...and Your move says why
+    # once it is the user's move elsewhere, the box lists that and no longer explains
+    _log(view, company="Newco", day=date(2026, 3, 2))
+    html = view.pipeline_html.value
+    assert "Your move (1)" in html and "overdue step" not in html.split("Waiting")[0]
+
+
+def test_an_empty_your_move_with_nothing_overdue_says_only_none(own):
+    iv = _quiet(own)
+    with Journal(own) as j:  # every step ticked: nothing overdue anywhere
+        for step in Step:
+            j.add(PlaybookStep(interview_id=iv.id, step=step, done_at=NOW))
+    html = _today(own).pipeline_html.value
+    assert "Gone quiet (1)" in html and "<i>none</i></div>" in html.split("Waiting")[0]
 
 
 def test_done_ticks_the_step_and_undo_takes_it_back(own):

@@ -141,8 +141,8 @@ def replay(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str,
     Interviews that start after it go, and with them their questions and scores (an
     interview is dated by when it happened, not by when it was typed in: a journal filled
     in later, or imported, replays the same); an outcome dated after it reads "pending";
-    employer events, playbook ticks and heads-ups after it go; a message sent after it is
-    still a draft. A new dict of new frames; ``frames`` is not changed.
+    employer events, playbook ticks, heads-ups and practice after it go; a message sent
+    after it is still a draft. A new dict of new frames; ``frames`` is not changed.
 
     >>> from afterview_analysis.analytics._examples import tiny_frames
     >>> old = replay(tiny_frames(), pd.Timestamp("2026-02-05", tz="UTC"))
@@ -165,7 +165,7 @@ def replay(frames: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str,
                 outcome_on=iv["outcome_on"].mask(decided_later))
         out["interviews"] = iv
     for name, column in (("employer_events", "at"), ("playbook_steps", "done_at"),
-                         ("heads_ups", "sent_at")):
+                         ("heads_ups", "sent_at"), ("practice", "practised_at")):
         df = frames.get(name)
         if df is not None:
             out[name] = df[~after(df, column)]

@@ -1,6 +1,6 @@
-"""The playbook's moments for many interviews at once, from :mod:`afterview_analysis.rules`:
-when each step falls due (:func:`rules.deadline`, the agenda's own function) and when it
-first counted as done (ticked, or the matching message sent, as the agenda counts it).
+"""When each playbook step first counted as done, for many interviews at once, as the agenda
+counts it (ticked, or the matching message sent). When each step falls due is
+:func:`afterview_analysis.rules.deadlines`, the agenda's own function.
 
 >>> import pandas as pd
 >>> frames = {"interviews": pd.DataFrame({"id": ["a"]}),
@@ -13,15 +13,13 @@ first counted as done (ticked, or the matching message sent, as the agenda count
 from __future__ import annotations
 
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from afterview_analysis import rules
 from afterview_analysis.analytics._frames import rows_of_interviews, utc
 from afterview_analysis.records import MESSAGE_STEP, Step
 
-__all__ = ["done_moments", "due_moments", "end_of_day"]
+__all__ = ["done_by_step", "done_moments"]
 
 _STEPS = [s.value for s in Step]
 
@@ -51,25 +49,5 @@ def done_by_step(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
     ``ids`` (in its order and index); NaT where not done."""
     wide = done_moments(frames, now).pivot(index="interview_id", columns="step",
                                            values="done_at")
-    wide = wide.reindex(index=ids.to_numpy(), columns=_STEPS)
-    return wide.astype("datetime64[us, UTC]").set_axis(ids.index)
-
-
-def due_moments(times: pd.DataFrame, zone: str) -> pd.DataFrame:
-    """:func:`rules.deadlines` (every step's due moment, as the agenda computes it) for
-    each interview of ``times`` (columns ``ends_at``, UTC, and ``feedback_by``, a date or
-    NaT): one column per step, on ``times``' index."""
-    zone = ZoneInfo(zone)
-    ends = times["ends_at"].dt.to_pydatetime()
-    promised = [None if pd.isna(day) else day.date() for day in times["feedback_by"]]
-    rows = [rules.deadlines(end, day, zone).values()
-            for end, day in zip(ends, promised, strict=True)]
-    out = pd.DataFrame(rows, columns=[s.value for s in rules.DEADLINES], index=times.index)
-    return out.apply(utc) if len(out) else out.astype("datetime64[us, UTC]")
-
-
-def end_of_day(days: pd.Series, zone: str) -> pd.Series:
-    """:func:`rules.end_of_day` of each date of ``days`` (NaT stays NaT), as UTC."""
-    unique = days.dropna().unique()
-    ends = {day: rules.end_of_day(pd.Timestamp(day).date(), zone) for day in unique}
-    return utc(days.map(ends))
+    return (ids.rename("interview_id").to_frame().join(wide, on="interview_id")
+            .reindex(columns=_STEPS).astype("datetime64[us, UTC]"))

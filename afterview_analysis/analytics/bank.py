@@ -9,8 +9,8 @@ Python, so the prep sheet needs no pandas); these functions take the frames of
 * :func:`practice_effect` -- did practised questions score better than unpractised ones of
   the same category? A stratified difference in means with n and a 95 % interval, or
   "not enough data".
-* :func:`focus_with_practice` -- :func:`focus_next` with the practice of each question,
-  questions practised since they were last asked moved to the end of their area.
+* :func:`practice_since` -- per question, its latest practice since it was last asked
+  (what "focus next" reads to put a question practised well after the others).
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ import pandas as pd
 from afterview_analysis import questions as qb
 from afterview_analysis.analytics._frames import table
 from afterview_analysis.analytics._stats import CONFIDENCE, t_quantile
-from afterview_analysis.analytics.skills import WINDOW, focus_next
 
 __all__ = [
     "MIN_PRACTISED",
     "askings_frame",
     "bank_askings",
-    "focus_with_practice",
     "practice_effect",
+    "practice_since",
     "theme_scores",
 ]
 
@@ -193,38 +192,36 @@ def _normal_quantile(p: float) -> float:
     return (lo + hi) / 2
 
 
-def focus_with_practice(
-    frames: Mapping[str, pd.DataFrame], k: int = 3, per_area: int = 3, by: str = "skill",
-    window: int = WINDOW,
+def practice_since(
+    frames: Mapping[str, pd.DataFrame], askings: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """:func:`~afterview_analysis.analytics.skills.focus_next` with practice taken into
-    account: each question gets ``group`` (its bank group), ``practised`` (how often it
-    was practised since it was last asked), ``last_practised`` and ``practice_score`` (the
-    latest self-score); within an area, questions not yet practised since they were last
-    asked come first, then the rest, each lowest score first as in focus next.
+    """Per question text: its bank ``group`` (that of its latest asking), ``last_asked``
+    (the group's latest interview), and the latest practice of the group since then:
+    ``practised_at`` (NaT when none) and ``practice_score`` (its 1-5 self-score). "Focus
+    next" (:func:`~afterview_analysis.analytics.skills.focus_next`) puts a question whose
+    ``practice_score`` is at least ``rules.GOOD_PRACTICE`` after the others of its area.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> practice_since(tiny_frames())["practised_at"].isna().all()
+    np.True_
     """
-    f = focus_next(frames, k=max(k, 1), per_area=per_area * 3, by=by, window=window)
-    a = bank_askings(frames)
+    a = bank_askings(frames) if askings is None else askings
+    last_asked = (pd.to_datetime(a["at"], utc=True).groupby(a["group"]).max()
+                  .rename("last_asked").reset_index())
+    out = (a.drop_duplicates("text", keep="last")[["text", "group"]]
+           .rename(columns={"text": "question"})
+           .merge(last_asked, on="group", how="left"))
     practice = frames.get("practice")
-    latest_group = a.drop_duplicates("text", keep="last").set_index("text")["group"]
-    last_asked = a.groupby("group")["at"].max()
-    f = f.assign(group=f["question"].map(latest_group))
-    counts, last, last_score = [], [], []
-    for g in f["group"]:
-        if practice is None or practice.empty or pd.isna(g):
-            counts.append(0)
-            last.append(pd.NaT)
-            last_score.append(pd.NA)
-            continue
-        since = pd.to_datetime(last_asked.get(g), utc=True)
-        mine = practice[(practice["group_id"] == g) & (practice["practised_at"] > since)]
-        mine = mine.sort_values("practised_at")
-        counts.append(len(mine))
-        last.append(mine["practised_at"].iloc[-1] if len(mine) else pd.NaT)
-        last_score.append(int(mine["score"].iloc[-1]) if len(mine) else pd.NA)
-    f = f.assign(practised=counts, last_practised=pd.to_datetime(last, utc=True),
-                 practice_score=pd.array(last_score, dtype="Int64"))
-    f = f.assign(_done=f["practised"] > 0, _order=np.arange(len(f)))
-    f = f.sort_values(["rank", "_done", "_order"], kind="stable")
-    f = f.groupby("rank", sort=False).head(per_area)
-    return f.drop(columns=["_done", "_order"]).reset_index(drop=True)
+    if practice is None or practice.empty:
+        return out.assign(practised_at=pd.Series(pd.NaT, index=out.index,
+                                                 dtype="datetime64[us, UTC]"),
+                          practice_score=pd.Series(pd.NA, index=out.index, dtype="Int64"))
+    latest = (practice.assign(practised_at=pd.to_datetime(practice["practised_at"], utc=True))
+              .rename(columns={"group_id": "group", "score": "practice_score"})
+              .merge(last_asked, on="group", how="inner")
+              .loc[lambda d: d["practised_at"] > d["last_asked"]]
+              .sort_values(["group", "practised_at"], kind="stable")
+              .drop_duplicates("group", keep="last")[["group", "practised_at",
+                                                      "practice_score"]])
+    out = out.merge(latest, on="group", how="left")
+    return out.astype({"practised_at": "datetime64[us, UTC]", "practice_score": "Int64"})

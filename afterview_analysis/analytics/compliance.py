@@ -35,10 +35,16 @@ from afterview_analysis.analytics._frames import (
     utc,
 )
 from afterview_analysis.analytics._stats import wilson_interval
-from afterview_analysis.analytics._steps import done_by_step, due_moments
+from afterview_analysis.analytics._steps import done_by_step
 from afterview_analysis.analytics.employer import employer_response_times
 from afterview_analysis.records import Step
-from afterview_analysis.rules import DEADLINES, FOLLOW_UP_TOLERANCE, INFO_REPLY, INFO_REPLY_WITHIN
+from afterview_analysis.rules import (
+    DEADLINES,
+    FOLLOW_UP_TOLERANCE,
+    INFO_REPLY,
+    INFO_REPLY_WITHIN,
+    deadlines,
+)
 
 __all__ = ["JUDGED", "STATUSES", "STEPS", "playbook_compliance", "step_deadlines",
            "summarise_compliance"]
@@ -128,14 +134,14 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
              .merge(interviews(frames, ["starts_at"]), on="interview_id", how="left")
              .sort_values("starts_at", kind="stable", na_position="last")
              .reset_index(drop=True))
-    due = due_moments(times, user_zone(frames))
+    due = deadlines(times["ends_at"], times["feedback_by"], user_zone(frames))
     done = done_by_step(frames, now, times["interview_id"])
     parts = []
     for step in (s for s in Step if s in DEADLINES):
         follow_up = step == Step.FOLLOW_UP
         part = times[["interview_id", "company", "starts_at"]].assign(
-            step=step.value, anchor_at=due[step.value] if follow_up else times["ends_at"],
-            due_at=due[step.value], done_at=done[step.value])
+            step=step.value, anchor_at=due[step] if follow_up else times["ends_at"],
+            due_at=due[step], done_at=done[step.value])
         window = FOLLOW_UP_TOLERANCE if follow_up else pd.Timedelta(0)
         early = part["due_at"] - window if follow_up else _never(part.index)
         answered = (times["first_response_at"] <= part["due_at"]) & follow_up

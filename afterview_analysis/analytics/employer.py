@@ -30,9 +30,8 @@ from afterview_analysis.analytics._frames import (
     utc,
 )
 from afterview_analysis.analytics._stats import quartiles, wilson_interval
-from afterview_analysis.analytics._steps import end_of_day
 from afterview_analysis.records import Stage
-from afterview_analysis.rules import FEEDBACK_ASSUMED_AFTER, FOLLOW_UP_AFTER
+from afterview_analysis.rules import FEEDBACK_ASSUMED_AFTER, FOLLOW_UP_AFTER, end_of_day
 
 __all__ = ["GHOSTING_AFTER", "employer_response_summary", "employer_response_times",
            "summarise_employer_times"]

@@ -30,7 +30,8 @@ from afterview_analysis.analytics._frames import (
     table,
 )
 from afterview_analysis.analytics._stats import CONFIDENCE, linear_trend, t_quantile
-from afterview_analysis.rules import MIN_FOCUS_N, SKILL_ADVICE, SKILL_CATEGORIES
+from afterview_analysis.analytics.bank import practice_since
+from afterview_analysis.rules import GOOD_PRACTICE, MIN_FOCUS_N, SKILL_ADVICE, SKILL_CATEGORIES
 
 __all__ = [
     "FLAT_MARGIN",
@@ -263,7 +264,8 @@ def weak_areas(
 
 _FOCUS_COLUMNS = ["rank", "kind", "area", "recent", "recent_n", "recent_low", "recent_high",
                   "verdict", "advice", "question", "category", "score", "latest_score",
-                  "times_asked", "next_time", "company", "at"]
+                  "times_asked", "next_time", "company", "at", "practised_at",
+                  "practice_score"]
 
 _NO_MAP = "No kind of question is linked to this skill: note what to do differently."
 
@@ -284,7 +286,15 @@ def _asked(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     lowest = (q.sort_values(["score", "at"], ascending=[True, False], na_position="last",
                             kind="stable")
               .drop_duplicates("question")[["question", "category", "score", "company", "at"]])
-    return lowest.merge(latest.reset_index(), on="question", how="left")
+    out = lowest.merge(latest.reset_index(), on="question", how="left")
+    practice = frames.get("practice")
+    if practice is None or practice.empty or out.empty:
+        return out.assign(practised_at=pd.NaT, practice_score=pd.NA)
+    # practised well since it was last asked: after the others, in the same order
+    out = out.merge(practice_since(frames)[["question", "practised_at", "practice_score"]],
+                    on="question", how="left")
+    well = out["practice_score"].fillna(0).ge(GOOD_PRACTICE).to_numpy()
+    return out.iloc[well.argsort(kind="stable")].reset_index(drop=True)
 
 
 def practice_list(
@@ -316,7 +326,8 @@ def practice_list(
     return out.astype({"rank": "int64", "advice": "str", "question": "str", "category": "str",
                        "score": "Int64", "latest_score": "Int64", "times_asked": "Int64",
                        "next_time": "str", "company": "str",
-                       "at": "datetime64[us, UTC]"})[_FOCUS_COLUMNS]
+                       "at": "datetime64[us, UTC]", "practised_at": "datetime64[us, UTC]",
+                       "practice_score": "Int64"})[_FOCUS_COLUMNS]
 
 
 def focus_next(
@@ -336,10 +347,14 @@ def focus_next(
     ``latest_score``, ``times_asked``, ``next_time`` (the latest "what to say next time"
     note). The questions of a *category* are its own; the questions of a *skill* come
     from the kinds of question that practise it (:data:`SKILL_CATEGORIES`, declared).
-    Lowest score first, most recent first among equals; each question text appears once
-    in the whole list. Questions and scores whose interview is not in
-    ``frames["interviews"]`` are left out. An area with no question still gets one row
-    with empty question fields.
+    Lowest score first, most recent first among equals; practice is taken into account:
+    ``practised_at`` and ``practice_score`` are the latest practice of the question (its
+    bank group, :func:`~afterview_analysis.analytics.bank.practice_since`) since it was
+    last asked, and a question whose practice self-score is at least
+    ``rules.GOOD_PRACTICE`` goes after the others of its area (the areas' ranking stays
+    that of the interview scores). Each question text appears once in the whole list.
+    Questions and scores whose interview is not in ``frames["interviews"]`` are left out.
+    An area with no question still gets one row with empty question fields.
 
     The default ranks the rubric's skills (``by="skill"``): they are the user's own words
     for what to work on; ``by="both"`` mixes in question categories.

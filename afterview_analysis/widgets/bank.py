@@ -25,10 +25,10 @@ import ipywidgets as ipw
 
 from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
-from afterview_analysis.records import AfterviewError, Stage, utc_now
+from afterview_analysis.records import AfterviewError, RecordError, Stage, utc_now
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
-__all__ = ["BankState", "BankView", "PracticeView", "PrepView"]
+__all__ = ["BankState", "BankView", "PracticeView", "PrepView", "score_picture"]
 
 _WIDE = ipw.Layout(width="210px")
 _STAGE_WORDS = {"screen": "screening", "technical": "technical", "onsite": "on-site",
@@ -56,6 +56,70 @@ def _interval(low: float, high: float) -> str:
     if math.isnan(low) or math.isnan(high):
         return "too few to give an interval"
     return f"95 % interval {low:.1f} to {high:.1f}"
+
+
+def score_picture(askings: list[dict], practice: list[dict], zone: str = "UTC") -> str:
+    """The score over time of one question as a small inline SVG: each asking a filled dot
+    at its date and 1-5 score, joined by a line; each practice a hollow dot at its
+    self-score; dates on the time axis. Built from numbers and escaped dates only; the
+    same numbers in words in its ``<title>`` and ``aria-label`` for screen readers.
+
+    >>> svg = score_picture([{"at": "2026-01-05T10:00+00:00", "score": 2, "company": "A"},
+    ...                      {"at": "2026-02-04T10:00+00:00", "score": 4, "company": "B"}], [])
+    >>> svg.count("<circle"), "2026-01-05" in svg, "2 at A on 2026-01-05" in svg
+    (2, True, True)
+    """
+    def when(value: Any) -> datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+    asked = [(when(a["at"]), int(a["score"]), a["company"]) for a in askings
+             if a.get("score") is not None]
+    done = [(when(p["practised_at"]), int(p["score"])) for p in practice]
+    if not asked:
+        return ""
+    width, height, left, right, top, bottom = 420, 130, 28, 14, 10, 34
+    times = [t for t, *_ in asked] + [t for t, _ in done]
+    t0, t1 = min(times), max(times)
+    span = (t1 - t0).total_seconds()
+
+    def x(t: datetime) -> float:
+        inner = width - left - right
+        return left + (inner / 2 if span == 0 else inner * (t - t0).total_seconds() / span)
+
+    def y(score: int) -> float:
+        return top + (height - top - bottom) * (5 - score) / 4
+
+    parts = []
+    for level in range(1, 6):  # the 1-5 scale, labelled
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(level):.1f}" '
+                     f'y2="{y(level):.1f}" stroke="#ddd"/><text x="{left - 6}" '
+                     f'y="{y(level) + 3.5:.1f}" font-size="10" text-anchor="end" '
+                     f'fill="#555">{level}</text>')
+    # dates: the first and the last, and between them those with room for their label
+    labelled: list[float] = []
+    for t in sorted({t for t, *_ in asked}, key=lambda t: (t not in (t0, t1), t)):
+        px = x(t)
+        if all(abs(px - other) >= 72 for other in labelled):
+            labelled.append(px)
+            anchor = "start" if px < left + 30 else "end" if px > width - right - 30 \
+                else "middle"
+            parts.append(f'<text x="{px:.1f}" y="{height - bottom + 16}" font-size="10" '
+                         f'text-anchor="{anchor}" fill="#555">{esc(_date(t, zone))}</text>')
+    line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v, _ in asked)
+    if len(asked) > 1:
+        parts.append(f'<polyline points="{line}" fill="none" stroke="#4a6fa5" '
+                     f'stroke-width="2"/>')
+    parts += [f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="4.5" fill="#4a6fa5"/>'
+              for t, v, _ in asked]
+    parts += [f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="4" fill="white" '
+              f'stroke="#c77c1e" stroke-width="2"/>' for t, v in done]
+    said = "; ".join(f"{v} at {c} on {_date(t, zone)}" for t, v, c in asked)
+    if done:
+        said += "; practice: " + "; ".join(f"{v} on {_date(t, zone)}" for t, v in done)
+    words = esc(f"Score over time (1 to 5): {said}")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{words}" '
+            f'class="av-bank-score-picture"><title>{words}</title>{"".join(parts)}</svg>')
 
 
 class BankView:
@@ -247,10 +311,13 @@ class BankView:
             f"<td>{'your choice' if a['pinned'] else format(a['similarity'], '.2f')}</td></tr>"
             for a in g["askings"])
         scores = " → ".join(str(a["score"]) for a in g["askings"])
+        legend = ("; blue dots: your score in each interview; hollow orange dots: your "
+                  "practice self-scores" if g["practice"] else "")
         parts = [
             f"<h3>{esc(g['title'])}</h3>",
             f"<p>Theme: <b>{esc(g['theme'])}</b>. Score over time (first to latest): "
-            f"<b>{esc(scores)}</b>.</p>",
+            f"<b>{esc(scores)}</b>{legend}.</p>",
+            score_picture(g["askings"], g["practice"], z),
             "<table><thead><tr><th>company</th><th>stage</th><th>date</th><th>score</th>"
             "<th>as you wrote it</th><th>similarity</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>",
@@ -339,17 +406,24 @@ def practice_sentence(effect: dict) -> str:
     """The answer first: did practised questions score better? (escaped HTML)."""
     from afterview_analysis.analytics.bank import MIN_PRACTISED
 
+    n1, n0 = effect["n_compared_practised"], effect["n_compared_unpractised"]
+    cats = len(effect["categories"])
+    where = (f"in the {cats} categor{'y' if cats == 1 else 'ies'} with at least 2 of each"
+             if cats else "no category has 2 of each yet")
     if effect["verdict"] == "not enough data":
         return ("Practice: not enough data yet to tell whether practised questions score "
-                "better than unpractised ones of the same category (askings after a "
-                f"practice: {effect['n_practised']}, without: {effect['n_unpractised']}; "
-                f"{MIN_PRACTISED} of each in one category are needed).")
+                "better than unpractised ones of the same category. It takes "
+                f"{MIN_PRACTISED} askings after a practice and {MIN_PRACTISED} without, in "
+                f"categories that have at least 2 of each (now {n1} and {n0}, {where}; "
+                f"{effect['n_practised']} askings after a practice in all).")
     way = "higher" if effect["diff"] >= 0 else "lower"
+    left = effect["n_practised"] - n1
+    aside = (f"; {left} more askings after a practice are in categories without enough "
+             "unpractised ones to compare with" if left else "")
     return (f"Practice: {esc(effect['verdict'])}. Practised questions scored "
             f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
-            f"category (n = {effect['n_compared_practised']} practised, "
-            f"{effect['n_compared_unpractised']} unpractised; "
-            f"{_interval(effect['low'], effect['high'])}).")
+            f"category (n = {n1} practised, {n0} unpractised askings, {where}; "
+            f"{_interval(effect['low'], effect['high'])}{aside}).")
 
 
 class PracticeView:
@@ -406,7 +480,8 @@ def _slug(text: str) -> str:
 
 
 class PrepView:
-    """Pick a company (and the coming stage): the prep sheet, saved as a printable page."""
+    """Your own questions to ask them (kept in the profile); pick a company (and the coming
+    stage): the prep sheet, saved as a printable page."""
 
     def __init__(self, journal: Journal, *, out_dir: str | Path | None = None,
                  company: str | None = None, stage: str | None = None):
@@ -427,8 +502,22 @@ class PrepView:
         self.status = css(ipw.HTML(""), "av-prep-status")
         self.preview = css(ipw.HTML(""), "av-prep-preview")
         self.path: Path | None = None
-        self.widget = css(ipw.VBox([ipw.HBox([self.company, self.stage, self.button]),
-                                    self.status, self.preview]), "av-prep")
+        from afterview_analysis.prep import QUESTIONS_TO_ASK
+
+        self.questions = css(ipw.Textarea(
+            value=journal.profile().questions_to_ask or "",
+            placeholder="one question a line, e.g. " + QUESTIONS_TO_ASK[0],
+            layout=ipw.Layout(width="640px", height="110px")), "av-prep-questions")
+        self.questions_button = css(ipw.Button(description="Keep my questions", icon="check",
+                                               layout=_WIDE), "av-prep-questions-save")
+        self.questions_button.on_click(lambda _b: self.save_questions())
+        self.questions_status = css(ipw.HTML(""), "av-prep-questions-status")
+        self.widget = css(ipw.VBox([
+            ipw.HTML("<b>Your questions to ask them</b> (one a line; every prep sheet lists "
+                     "them, and shows a few suggestions while you have none)"),
+            self.questions, ipw.HBox([self.questions_button, self.questions_status]),
+            ipw.HBox([self.company, self.stage, self.button]), self.status, self.preview,
+        ]), "av-prep")
         if company is None and companies:
             latest = max(journal.rows("interviews"), key=lambda iv: iv["starts_at"])
             company = latest["company"]
@@ -440,6 +529,26 @@ class PrepView:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def save_questions(self) -> bool:
+        """Keep the typed questions in the profile; the sheet is made again with them."""
+        from dataclasses import replace
+
+        try:
+            profile = replace(self.journal.profile(),
+                              questions_to_ask=self.questions.value.strip() or None)
+            self.journal.update(profile)
+        except AfterviewError as exc:
+            rule = exc.rule if isinstance(exc, RecordError) else str(exc)
+            self.questions_status.value = error_html(f"Your questions to ask: {rule}")
+            return False  # what was typed stays in the box
+        n = len(profile.questions())
+        self.questions_status.value = ok_html(
+            f"Kept {n} question{'s' if n != 1 else ''} to ask." if n else
+            "No questions of your own: the sheet shows suggestions.")
+        if self.company.value.strip():
+            self.make()
+        return True
 
     def make(self) -> Path | None:
         from afterview_analysis.outputs import write_atomic

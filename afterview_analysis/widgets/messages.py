@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as ipw
 
@@ -32,10 +33,13 @@ from afterview_analysis.records import (
     CONTACT_ROLE_WORDS,
     KIND_WORDS,
     AfterviewError,
+    HeadsUp,
     Message,
     MessageKind,
+    Step,
     utc_now,
 )
+from afterview_analysis.rules import AgendaItem
 from afterview_analysis.widgets._common import css, error_html, esc, labelled, ok_html
 from afterview_analysis.widgets.interview_state import FormError, build_record
 from afterview_analysis.widgets.interview_view import interview_choices
@@ -132,6 +136,29 @@ class MessageFormState:
         if errors:
             raise FormError(errors)
         return message
+
+
+def next_message(journal: Journal, now: datetime) -> AgendaItem | None:
+    """The message the agenda asks for first: the oldest overdue, else the soonest due
+    thank-you, follow-up, answer to a request, or heads-up (for an interview you gave
+    references for); None when none is open.
+
+    >>> from datetime import UTC, datetime
+    >>> from afterview_analysis.records import Interview
+    >>> j = Journal(":memory:")
+    >>> _ = j.add(Interview(company="Acme", role="Analyst", starts_at="2026-03-02T09:00Z"))
+    >>> next_message(j, datetime(2026, 3, 2, 12, tzinfo=UTC)).step
+    'thank_you'
+    >>> next_message(j, datetime(2026, 9, 1, tzinfo=UTC)) is None  # long missed
+    True
+    """
+    from afterview_analysis.rules import agenda
+    from afterview_analysis.widgets.today import DRAFT_KIND
+
+    given = {h.interview_id for h in journal.find(HeadsUp)}  # interviews with references
+    open_items = [i for i in agenda(journal, now) if i.is_open and i.step in DRAFT_KIND
+                  and (i.step != Step.CONTACT_REFERENCES or i.interview_id in given)]
+    return min(open_items, key=lambda i: (i.status != "overdue", i.due_at), default=None)
 
 
 class MessagesView:
@@ -254,6 +281,17 @@ class MessagesView:
         elif interview_id is not None:
             self.open_for(interview_id, kind or MessageKind.THANK_YOU.value, recipient,
                           event_id=event_id)
+        elif (item := next_message(journal, now())) is not None:
+            from afterview_analysis.widgets.today import DRAFT_KIND
+
+            self.open_for(item.interview_id, DRAFT_KIND[item.step].value,
+                          event_id=item.event_id)
+            when = item.due_at.astimezone(ZoneInfo(self.zone))
+            self.status.value = ok_html(
+                f"Next on your agenda: {item.title.lower()} · {item.company} ({item.role}), "
+                f"{item.status} {'since' if item.status == 'overdue' else 'by'} "
+                f"{when:%a} {when.day} {when:%b %H:%M}. Pick another interview or kind above "
+                "for a different message.") + "<br>" + self.status.value
         else:
             self._refresh_recipients()
             self.write_draft()

@@ -21,7 +21,7 @@ profile links typed without ``https://`` get it added.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import ipywidgets as ipw
@@ -142,7 +142,11 @@ class ProfileFormView:
         for slot in self.errors.values():
             slot.value = ""
         try:
-            profile = self.state.to_record()
+            # the form's fields over the stored profile: what it does not show is kept
+            # (the questions to ask, edited on the Prepare page)
+            form = self.state.to_record()
+            profile = replace(self.journal.profile(), **{
+                f.name: getattr(form, f.name) for f in fields(ProfileFormState)})
         except FormError as exc:
             for key, message in exc.errors.items():
                 self.errors[key].value = error_html(message)

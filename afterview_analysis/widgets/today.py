@@ -412,7 +412,8 @@ class TodayView:
             head = (f"<div style='font-weight:600;color:{colour}'>{esc(title)} "
                     f"({len(entries)})</div>")
             if not entries:
-                body = "<div><i>none</i></div>"
+                why = esc(self._elsewhere(st)) if key == "your move" else ""
+                body = f"<div><i>none</i>{why}</div>"
             else:
                 shown, rest = entries[:6], entries[6:]
                 body = "<ul style='margin:2px 0;padding-left:18px'>" + "".join(
@@ -427,6 +428,22 @@ class TodayView:
         return ("<div style='display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start;"
                 "line-height:1.45'>"
                 f"{''.join(blocks)}</div>")
+
+    @staticmethod
+    def _elsewhere(st: TodayState) -> str:
+        """Why the agenda can list overdue steps while "your move" is empty: they belong to
+        interviews that went quiet or were decided (each interview is in one group only)."""
+        late = {}  # company (its group) -> overdue steps
+        for e in st.entries:
+            n = sum(i.status == "overdue" for i in e.items)
+            if e.group != "your move" and n:
+                name = f"{e.interview.company} ({GROUPS[e.group].lower()})"
+                late[name] = late.get(name, 0) + n
+        if not late:
+            return ""
+        n = sum(late.values())
+        return (f". The {n} overdue step{'' if n == 1 else 's'} below "
+                f"{'is' if n == 1 else 'are'} for {', '.join(sorted(late))}.")
 
     # ---- actions
 

@@ -6,9 +6,11 @@ private copy of the demo journal; these tests look only at what a visitor sees.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from tests.browser.conftest import journal_rows, notebook, shoot
+from tests.browser.conftest import notebook, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -52,22 +54,24 @@ def test_app_reflect_renders_widgets_and_trend_picture(page, app):
     assert page.dialogs == []
 
 
-def test_app_messages_renders_a_thank_you_draft(page, app):
+def test_app_messages_opens_on_the_next_message_of_the_agenda(page, app):
+    """Messages opens on the message the agenda asks for first, greeting its recipient."""
+    from afterview_analysis.drafting import contacts_for
+    from afterview_analysis.journal import Journal
+    from afterview_analysis.widgets.messages import next_message
+    from afterview_analysis.widgets.today import DRAFT_KIND
+
+    with Journal(app.journal, create=False) as j:
+        item = next_message(j, datetime.now(UTC))
+        assert item is not None, "the demo should have a message to write"
+        people = contacts_for(j, item.interview_id, DRAFT_KIND[item.step], item.event_id)
     _render(page, app, "3-", ".av-messages")
     body = page.locator(".av-msg-body textarea").first
     page.wait_for_function("(el) => el.value.startsWith('Dear ')", arg=body.element_handle())
     greeting = body.input_value().splitlines()[0]
-    # the default interview is the newest; its interviewers come from the journal
-    names = [
-        r["name"]
-        for r in journal_rows(
-            app.journal,
-            "SELECT name FROM interviewers WHERE interview_id = "
-            "(SELECT id FROM interviews ORDER BY starts_at DESC LIMIT 1)",
-        )
-    ]
-    assert names, "the newest demo interview should have an interviewer"
-    assert any(name.split()[0] in greeting for name in names), (greeting, names)
+    assert people and people[0].name.split()[0] in greeting, (greeting, people)
+    status = page.locator(".av-msg-status").first.inner_text()
+    assert f"Next on your agenda: {item.title.lower()} · {item.company}" in status, status
     body.scroll_into_view_if_needed()
     shoot(page, "voila-3-messages")
     assert page.dialogs == []
