@@ -72,7 +72,7 @@ __all__ = [
 ]
 
 #: Two groups join when the mean similarity between their askings is at least this.
-THRESHOLD = 0.40
+THRESHOLD = 0.34
 #: Pairs less similar than this are not looked at (they count as 0 in the mean).
 FLOOR = 0.30
 #: A question takes the theme of the most similar classic question at least this similar.
@@ -198,6 +198,13 @@ yourself background cv resume
 design build architect
 test testing validate verify
 motivate motivates motivation motivated drive drives
+optimise optimize optimising optimizing optimisation optimization tune tuning speed faster
+slow slowly slower
+lead leader leadership led leading
+chat messaging message messages messenger
+interest interested interests apply applied applying
+pressure stress stressful
+feedback criticism criticisms
 number one two three four five six seven eight nine ten
 """
 _THESAURUS = {
@@ -205,6 +212,33 @@ _THESAURUS = {
     for line in _THESAURUS_LINES.replace("\n    ", " ").strip().splitlines()
     for word in line.split()
 }
+def _stem(word: str) -> str:
+    """A light stemmer after Porter's (1980) steps 1a, 1b and 5a, so "strengths" meets
+    "strength", "handled" meets "handle" and "relocating" meets "relocate":
+
+    * plurals: "-sses" -> "-ss", "-ies" -> "-y", a final "s" off unless the word ends in
+      "ss", "us" or "is" ("previous", "analysis" stay whole);
+    * "-ing" and "-ed" off when at least three letters stay, then a doubled last consonant
+      made single ("stopped" -> "stop"; not l, s or z);
+    * a final "e" off when at least four letters stay ("handle" -> "handl").
+    """
+    if word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ies") and len(word) >= 5:
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 4:
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "aeiouylsz":
+                word = word[:-1]
+            break
+    if word.endswith("e") and len(word) >= 5:
+        word = word[:-1]
+    return word
+
+
 # Words that change which question it is: two wordings that each use words of one line,
 # but none in common there, ask different things ("inner and outer join" is not "left and
 # anti join"; "test a pipeline" is not "design a pipeline"). Their similarity is multiplied
@@ -221,20 +255,12 @@ test design debug optimise monitor deploy migrate
 inner outer left right anti semi cross full
 """
 _CONTRAST = {
-    word: number
+    _stem(word): number  # compared with the words as _words gives them: stemmed
     for number, line in enumerate(_CONTRAST_LINES.strip().splitlines())
     for word in line.split()
 }
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ISE = re.compile(r"iz(e|ed|es|ing|ation|ations)\b")
-
-
-def _stem(word: str) -> str:
-    """A light stemmer: plural and common endings off, so "strengths" meets "strength"."""
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + keep
-    return word
 
 
 def _words(text: str) -> list[str]:

@@ -390,16 +390,18 @@ def test_messages_opens_on_the_oldest_overdue_message_of_the_agenda(journal, tmp
     later = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)  # 49 h after Oldco's end (09:30 UTC)
     view = MessagesView(journal, now=lambda: later, export_dir=tmp_path / "e")
     assert view.interview.value == old and view.kind.value == "thank_you"
-    assert "Next on your agenda: send the thank-you · Oldco" in view.status.value
-    assert "overdue since" in view.status.value and "Dear Maya" in view.fields["body"].value
+    assert "Next on your agenda: <b>send the thank-you</b> · Oldco" in view.next_note.value
+    assert "overdue since" in view.next_note.value and "Dear Maya" in view.fields["body"].value
     # a minute before Oldco's 48 h run out, nothing is overdue: Oldco's is due soonest
     view = MessagesView(journal, now=lambda: datetime(2026, 3, 4, 9, 29, tzinfo=UTC),
                         export_dir=tmp_path / "e")
-    assert view.interview.value == old and "due by" in view.status.value
+    assert view.interview.value == old and "due by" in view.next_note.value
     # once Oldco's thank-you is sent, Newco's is next
     view.mark_sent()
     view = MessagesView(journal, now=lambda: later, export_dir=tmp_path / "e")
-    assert view.interview.value == newer and "Newco" in view.status.value
+    assert view.interview.value == newer and "Newco" in view.next_note.value
+    view.kind.value = "follow_up"  # the user picks another message: the pointer goes
+    assert view.next_note.value == ""
 
 
 def test_messages_opens_on_a_due_thank_you_and_skips_a_heads_up_without_references(
@@ -410,7 +412,8 @@ def test_messages_opens_on_a_due_thank_you_and_skips_a_heads_up_without_referenc
     at_47h = datetime(2026, 3, 4, 8, 30, tzinfo=UTC)
     view = MessagesView(journal, now=lambda: at_47h, export_dir=tmp_path / "e")
     assert view.interview.value == iid and view.kind.value == "thank_you"
-    assert "send the thank-you · Acme (Data analyst), due by" in view.status.value
+    assert "send the thank-you</b> · Acme (Data analyst), <span" in view.next_note.value
+    assert "due by" in view.next_note.value
 
 
 def test_with_nothing_open_messages_opens_on_the_newest_thank_you_without_a_banner(
@@ -418,4 +421,4 @@ def test_with_nothing_open_messages_opens_on_the_newest_thank_you_without_a_bann
     log_interview(journal)
     months_later = datetime(2026, 9, 1, tzinfo=UTC)  # every step long missed
     view = MessagesView(journal, now=lambda: months_later, export_dir=tmp_path / "e")
-    assert view.kind.value == "thank_you" and "Next on your agenda" not in view.status.value
+    assert view.kind.value == "thank_you" and view.next_note.value == ""

@@ -198,7 +198,8 @@ class MessagesView:
                                           options=[f for f in drafting.FORMS if f != "call"],
                                           value="email", style=s), "av-msg-form")
         self.draft_button = css(ipw.Button(description="Write a fresh draft", icon="pencil",
-                                           layout=ipw.Layout(width="auto")),
+                                           layout=ipw.Layout(width="auto",
+                                                             align_self="flex-start")),
                                 "av-msg-draft")
         self.fields = {
             "recipient_email": css(ipw.Text(description="Email", style=s, layout=wide),
@@ -228,6 +229,8 @@ class MessagesView:
         self.download = css(ipw.HTML(""), "av-msg-download")
         self.status = css(ipw.HTML(""), "av-msg-status")
         self.empty = css(ipw.HTML(""), "av-msg-empty")
+        #: which message the form opened on, and why (the agenda's first open message)
+        self.next_note = css(ipw.HTML(""), "av-msg-next")
         #: what the recipient's contact details allow (no number, no address), in words
         self.channel_note = css(ipw.HTML(""), "av-msg-channel")
         #: the draft checker's hints about the text shown (doubled punctuation, ...)
@@ -254,7 +257,8 @@ class MessagesView:
         self.ics_button.on_click(lambda _b: self.export_ics())
 
         self.widget = css(ipw.VBox([
-            self.empty, self.interview, self.kind, self.recipient, self.tone, self.form,
+            self.empty, self.next_note, self.interview, self.kind, self.recipient, self.tone,
+            self.form,
             self.draft_button, self.channel_note,
             *(labelled(self.fields[n], self.errors[n])
               for n in ("recipient_email", "subject", "body")),
@@ -287,11 +291,13 @@ class MessagesView:
             self.open_for(item.interview_id, DRAFT_KIND[item.step].value,
                           event_id=item.event_id)
             when = item.due_at.astimezone(ZoneInfo(self.zone))
-            self.status.value = ok_html(
-                f"Next on your agenda: {item.title.lower()} · {item.company} ({item.role}), "
+            colour = "#b42318" if item.status == "overdue" else "#57606a"
+            self.next_note.value = (
+                f"<div style='margin:2px 0 6px'>Next on your agenda: <b>{esc(item.title)}</b>"
+                f" · {esc(item.company)} ({esc(item.role)}), <span style='color:{colour}'>"
                 f"{item.status} {'since' if item.status == 'overdue' else 'by'} "
-                f"{when:%a} {when.day} {when:%b %H:%M}. Pick another interview or kind above "
-                "for a different message.") + "<br>" + self.status.value
+                f"{when:%a} {when.day} {when:%b %H:%M}</span>. Pick another interview or kind "
+                "below for a different message.</div>")
         else:
             self._refresh_recipients()
             self.write_draft()
@@ -411,6 +417,7 @@ class MessagesView:
             return
         if change["owner"] in (self.interview, self.kind):
             self.state.event_id = None
+            self.next_note.value = ""  # the user chose another message
             self._refresh_recipients()
         elif change["owner"] is self.recipient:
             self._busy = True

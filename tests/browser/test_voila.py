@@ -71,8 +71,8 @@ def test_app_messages_opens_on_the_next_message_of_the_agenda(page, app):
     page.wait_for_function("(el) => el.value.startsWith('Dear ')", arg=body.element_handle())
     greeting = body.input_value().splitlines()[0]
     assert people and people[0].name.split()[0] in greeting, (greeting, people)
-    status = page.locator(".av-msg-status").first.inner_text()
-    assert f"Next on your agenda: {item.title.lower()} · {item.company}" in status, status
+    note = page.locator(".av-msg-next").first.inner_text()
+    assert f"Next on your agenda: {item.title} · {item.company}" in note, note
     body.scroll_into_view_if_needed()
     shoot(page, "voila-3-messages")
     assert page.dialogs == []
