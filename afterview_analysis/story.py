@@ -5,10 +5,13 @@ tables as ``afterview report``) and says what it can show with the interviews lo
 far. Each section function takes it and returns a :class:`Section`: a sentence that
 answers the question, one figure, and the table behind it (with n and 95 % ranges)
 folded away behind a details toggle, all in words. A section is a notebook cell's value;
-its HTML escapes every piece of user text.
+its HTML escapes every piece of user text. On an empty journal the top of the page says
+once what to do (with the demo button); each section then says only, in a muted line,
+what it needs before it can answer.
 
-* :func:`practise_next` -- what to practise next.
-* :func:`improving` -- am I improving?
+* :func:`practise_next` -- what to practise next; :func:`practice` -- did practising a
+  question pay off?
+* :func:`improving` -- am I improving? :func:`explore` -- the trend picker behind it.
 * :func:`employers` -- how fast employers answer, and which companies went quiet.
 * :func:`on_time` -- am I on time (thank-you, replies, follow-ups)?
 * :func:`gut_feeling` -- does my gut feeling predict the outcome?
@@ -18,7 +21,7 @@ its HTML escapes every piece of user text.
 >>> from afterview_analysis.journal import Journal
 >>> r = Reflection(Journal(":memory:"), as_of="2026-01-01")
 >>> practise_next(r).answer
-'Nothing to practise yet: score your skills on one interview and this names the weakest.'
+'Answered after one interview with its skills scored.'
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ import pandas as pd
 from afterview_analysis import analytics as an
 from afterview_analysis.report import build_report
 
-__all__ = ["Reflection", "Section", "employers", "gut_feeling", "habits", "how_far",
-           "improving", "on_time", "practise_next"]
+__all__ = ["Reflection", "Section", "employers", "explore", "gut_feeling", "habits",
+           "how_far", "improving", "on_time", "practice", "practise_next"]
 
 #: What each section needs before it can answer (shown while the journal is young).
 NEEDS = [
@@ -48,6 +51,7 @@ NEEDS = [
     ("whether your gut feeling predicts the outcome",
      f"{an.MIN_OUTCOMES} decided interviews with your predicted chance"),
     ("how far you get", "one interview"),
+    ("which playbook habits you keep", "one interview whose playbook steps are due"),
 ]
 
 
@@ -85,19 +89,32 @@ class Section:
     figure: Any = None
     table: pd.DataFrame | None = None
     note: str = ""
+    #: An empty journal: the answer only says what the section needs, in a muted line.
+    waiting: bool = False
 
     def __str__(self) -> str:
         return self.answer
 
+    def png(self) -> bytes | None:
+        """The figure as PNG bytes, drawn once (None without a figure)."""
+        if self.figure is None:
+            return None
+        if getattr(self, "_png", None) is None:
+            from afterview_analysis.plots import figure_png
+
+            self._png = figure_png(self.figure)
+        return self._png
+
     def _repr_html_(self) -> str:
         e = html.escape
+        if self.waiting:
+            return (f'<div class="av-story av-waiting"><p style="color:#57606a">'
+                    f"<small>{e(self.answer)}</small></p></div>")
         parts = [f'<div class="av-story"><p class="av-answer"><b>{e(self.answer)}</b></p>']
         if self.note:
             parts.append(f'<p class="av-note"><small>{e(self.note)}</small></p>')
         if self.figure is not None:
-            from afterview_analysis.plots import figure_png
-
-            png = base64.b64encode(figure_png(self.figure)).decode("ascii")
+            png = base64.b64encode(self.png()).decode("ascii")
             parts.append(f'<img class="av-figure" alt="{e(self.question)}" '
                          f'style="max-width:820px;width:100%" src="data:image/png;base64,{png}">')
         if self.table is not None and len(self.table):
@@ -138,22 +155,33 @@ class Reflection:
 
     def __init__(self, source: Any, as_of: Any = None):
         self.journal = source if hasattr(source, "frames") else None
-        frames = source.frames() if self.journal is not None else source
-        self.report = build_report(frames, as_of=as_of)
+        #: The journal's frames, read once (the practice comparison reads them too).
+        self.frames = source.frames() if self.journal is not None else source
+        self.report = build_report(self.frames, as_of=as_of)
         self.tables = self.report.tables
         self.n = self.report.interviews
+        self._start: Any = None
+
+    @property
+    def start(self) -> Any:
+        """The top of the Reflect page as a view (:class:`~afterview_analysis.widgets.
+        reflect.ReflectStart`): the summary and, on an empty journal, the demo button."""
+        if self._start is None:
+            from afterview_analysis.widgets.reflect import ReflectStart
+
+            self._start = ReflectStart(self)
+        return self._start
 
     @property
     def widget(self) -> Any:
-        """The summary as an HTML widget (for ``widgets.page``)."""
-        import ipywidgets as ipw
-
-        return ipw.HTML(self._repr_html_())
+        """The top of the page as a widget (for ``widgets.page``)."""
+        return self.start.widget
 
     def summary(self) -> str:
         if self.n == 0:
-            return ("Nothing to reflect on yet: log your first interview in "
-                    "1-after-the-interview, or look at the demo job search from Today.")
+            return ("Nothing to reflect on yet: log your first interview on the After the "
+                    "interview page, or look around with the demo job search below (a "
+                    "separate journal: yours stays empty).")
         span = f" from {_day(self.report.first)} to {_day(self.report.last)}" \
             if self.report.first is not None else ""
         return (f"Your reflection rests on {self.n} "
@@ -170,6 +198,7 @@ class Reflection:
             int(t["own_summary"]["due"].sum()) > 0,
             t["calibration"]["verdict"].iloc[0] != "not enough outcomes",
             not t["funnel"].empty,
+            int(t["compliance"]["due"].sum()) > 0 if len(t["compliance"]) else False,
         ]
         return [f"{what}: after {need}" for (what, need), ok in zip(NEEDS, can, strict=True)
                 if not ok]
@@ -191,10 +220,22 @@ class Reflection:
         return out + "</div>"
 
 
+def _waiting(r: Reflection, question: str, what: str) -> Section | None:
+    """On an empty journal: a muted line saying what the section needs (the top of the
+    page says what to do, once); None once the journal has an interview."""
+    if r.n:
+        return None
+    need = dict(NEEDS)[what]
+    return Section(question, f"Answered after {need}.", waiting=True)
+
+
 def practise_next(r: Reflection, k: int = 3) -> Section:
-    """The weakest skill and the questions that went worst in it."""
+    """The weakest skill and the questions that went worst in it; the picture ranks every
+    skill by its recent level (with n and 95 % range), weakest first."""
     focus = r.tables["focus_next"]
     question = "What should I practise next?"
+    if (waiting := _waiting(r, question, "what to practise next")) is not None:
+        return waiting
     if focus.empty:
         return Section(question, "Nothing to practise yet: score your skills on one "
                                  "interview and this names the weakest.")
@@ -219,12 +260,10 @@ def practise_next(r: Reflection, k: int = 3) -> Section:
         answer += "."
     others = [a for a in dict.fromkeys(focus["area"]) if a != first["area"]][:k - 1]
     note = f"Next on the list: {', '.join(others)}." if others else ""
-    from afterview_analysis.plots import plot_skill_trends
+    from afterview_analysis.plots import plot_focus
 
-    areas = list(dict.fromkeys(focus["area"]))[:k]
-    # a picture of scores over time needs at least two dates to be one
-    figure = (plot_skill_trends(r.tables["history"], r.tables["trends"], kind="skill",
-                                areas=areas)
+    # one interview's scores rank nothing yet: a ranking needs at least two dates
+    figure = (plot_focus(r.tables["weak_areas"], kind="skill", k=k)
               if r.tables["history"]["at"].nunique() >= 2 else None)
     table = focus.dropna(subset=["question"]).assign(
         category=lambda d: d["category"].map(_words), at=lambda d: d["at"].map(_day),
@@ -244,6 +283,8 @@ def improving(r: Reflection, kind: str = "skill") -> Section:
     trends = trends[trends["kind"] == kind] if len(trends) else trends
     what = "skills" if kind == "skill" else "kinds of question"
     question = "Am I improving?"
+    if (waiting := _waiting(r, question, "whether you are improving")) is not None:
+        return waiting
     judged = trends[trends["verdict"] != "not enough data"] if len(trends) else trends
     if judged.empty:
         most = int(trends["n"].max()) if len(trends) else 0
@@ -272,6 +313,8 @@ def employers(r: Reflection) -> Section:
     """How fast employers answer, and which companies went quiet (named)."""
     times = r.tables["employer_times"]
     question = "How fast do employers answer, and who went quiet?"
+    if (waiting := _waiting(r, question, "how fast employers answer")) is not None:
+        return waiting
     if times.empty:
         return Section(question, "No interview has ended yet: nothing to time.")
     o = r.tables["employer_overall"].iloc[0]
@@ -308,6 +351,8 @@ def on_time(r: Reflection) -> Section:
     """Your thank-yous, replies and follow-ups: the share on time, of those due."""
     s = r.tables["own_summary"]
     question = "Am I on time?"
+    if (waiting := _waiting(r, question, "whether you are on time")) is not None:
+        return waiting
     due = s[s["due"] > 0]
     if due.empty:
         return Section(question, "Nothing has fallen due yet.")
@@ -334,6 +379,8 @@ def gut_feeling(r: Reflection) -> Section:
     """Whether the predicted chances beat always guessing your base rate."""
     c = r.tables["calibration"].iloc[0]
     question = "Does my gut feeling predict the outcome?"
+    if (waiting := _waiting(r, question, "whether your gut feeling predicts the outcome")):
+        return waiting
     if c["verdict"] == "not enough outcomes":
         answer = (f"Not yet known: this needs {an.MIN_OUTCOMES} decided interviews with your "
                   f"predicted chance; you have {int(c['n'])}.")
@@ -361,6 +408,8 @@ def how_far(r: Reflection) -> Section:
     """Per stage, in process order: how many interviews, and how many moved on."""
     f = r.tables["funnel"]
     question = "How far do I get?"
+    if (waiting := _waiting(r, question, "how far you get")) is not None:
+        return waiting
     if f.empty:
         return Section(question, "No interviews yet.")
     said = [f"{_words(row.stage)} {int(row.moved_on)} of {int(row.resolved)}"
@@ -385,6 +434,8 @@ def habits(r: Reflection) -> Section:
     """Each step of the playbook: the share done on time, over the quarters."""
     c = r.tables["compliance"]
     question = "Which playbook habits do I keep?"
+    if (waiting := _waiting(r, question, "which playbook habits you keep")) is not None:
+        return waiting
     due = c[c["due"] > 0]
     if due.empty:
         return Section(question, "Nothing has fallen due yet.")
@@ -406,3 +457,21 @@ def habits(r: Reflection) -> Section:
     table.columns = ["step", "due", "on time", "too early", "late", "missing",
                      "share on time", "95 % range"]
     return Section(question, answer, plot_compliance(r.tables["compliance_by_quarter"]), table)
+
+
+def practice(r: Reflection) -> Any:
+    """Did practising a question (on the Prepare page) pay off in the interview? A sentence
+    with n and its 95 % interval, the comparison per category behind a toggle
+    (:class:`~afterview_analysis.widgets.bank.PracticeView`, on the frames already read)."""
+    from afterview_analysis.widgets.bank import PracticeView
+
+    return PracticeView(r.journal, frames=r.frames)
+
+
+def explore(r: Reflection) -> Any:
+    """The trend picker (skills or kinds of question, which ones, a date range) on this
+    reflection's tables, folded behind a button: nothing is drawn until it is opened
+    (:class:`~afterview_analysis.widgets.reflect.ReflectView` with ``explore=True``)."""
+    from afterview_analysis.widgets.reflect import ReflectView
+
+    return ReflectView(r.journal, reflection=r, explore=True)

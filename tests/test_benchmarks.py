@@ -72,3 +72,24 @@ def test_quick_run_reports_ratios_against_a_baseline_of_the_same_run(bench):
     memory = next(r for r in rows if r["unit"] == "MB")
     assert memory["value"] > 0 and isinstance(memory["ok"], bool)
     assert pd.Series([r["value"] for r in rows]).gt(0).all()
+
+
+def test_reflect_first_render_times_the_page_the_notebook_shows(demo_file):
+    """The first render runs every section of the notebook (so it cannot time a page that
+    draws nothing), and its parts add up."""
+    from afterview_analysis import story
+
+    bench = _load("bench_reflect")
+    notebook = (BENCH.parent / "notebooks" / "2-reflect.ipynb").read_text(encoding="utf-8")
+    shown = {name for name in dir(story) if f"story.{name}(" in notebook}
+    assert shown == {*bench.SECTIONS, "Reflection", "practice", "explore"}
+    times = bench.first_render(str(demo_file))
+    assert 0 < times["tables"] < times["first"] and times["read"] > 0
+
+
+@pytest.mark.slow
+def test_reflect_picker_splits_each_change_into_the_figure_and_the_rest(tmp_path):
+    bench = _load("bench_reflect")
+    t = bench._picker(tmp_path, 60, 1)
+    assert t["build"] > 0 and t["png"] > 0 and t["rest"] > 0
+    assert t["total"] >= t["rest"] and t["read"] > 0

@@ -22,6 +22,7 @@ def _all_figures(frames):
     t = a.trends_from_history(h, window=2, min_n=3)
     return {
         "trends": plots.plot_skill_trends(h, t),
+        "focus": plots.plot_focus(a.rank_areas(t)),
         "heatmap": plots.plot_skill_heatmap(h, freq="MS"),
         "responses": plots.plot_response_times(a.own_response_times(frames, AS_OF)),
         "employer": plots.plot_employer_response_times(a.employer_response_times(frames, AS_OF)),
@@ -78,8 +79,33 @@ def test_funnel_and_reliability_show_their_intervals():
     assert "not enough outcomes" in _texts(figs["reliability"])
 
 
-@pytest.mark.parametrize("name", ["trends", "heatmap", "responses", "employer", "reliability",
-                                  "funnel", "compliance"])
+def test_focus_ranks_the_skills_weakest_first_with_n_and_ranges():
+    """What to practise next, as a picture: every skill's recent level with its 95 % range
+    and n, the weakest at the top and the ones to practise in red."""
+    h = a.score_history(tiny_frames(), window=2)
+    weak = a.rank_areas(a.trends_from_history(h, window=2, min_n=3))
+    fig = plots.plot_focus(weak, k=1)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["problem solving (n=2)", "communication (n=2)"]  # n of the recent level
+    ys = dict(zip(labels, ax.get_yticks(), strict=True))
+    assert ys["problem solving (n=2)"] > ys["communication (n=2)"]  # weakest on top
+    (dots,) = [c for c in ax.collections if c.get_offsets().shape[0] == 2
+               and c.get_facecolors().shape[0] == 2]
+    red, blue = dots.get_facecolors()[:, :3]
+    assert red[0] > 0.7 > red[2] and blue[2] > 0.6 > blue[0]  # only the weakest stands out
+    assert "red, practise it next" in ax.get_title() and "orange" not in ax.get_title()
+    skills = weak[weak["kind"] == "skill"].set_index("area")
+    segments = [seg for c in ax.collections if c is not dots for seg in c.get_segments()]
+    spans = sorted((round(seg[0][0], 3), round(seg[1][0], 3)) for seg in segments)
+    expected = sorted((round(lo, 3), round(hi, 3)) for lo, hi in
+                      zip(skills["recent_low"], skills["recent_high"], strict=True))
+    assert spans == expected  # the bars are the 95 % ranges of the table
+    assert "95 % range" in ax.get_xlabel()
+
+
+@pytest.mark.parametrize("name", ["trends", "focus", "heatmap", "responses", "employer",
+                                  "reliability", "funnel", "compliance"])
 def test_empty_journal_says_not_enough_data(journal, name):
     fig = _all_figures(journal.frames())[name]
     assert "not enough data" in _texts(fig)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import ipywidgets as ipw
 import pytest
 
+from afterview_analysis import story
 from afterview_analysis.demo import DEMO_END, WEAK_SKILL
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Profile
@@ -135,6 +136,147 @@ def test_an_interview_logged_in_the_form_shows_up(tmp_path):
 
 def test_explore_shows_only_the_trend_picker_and_the_weak_areas(demo_file):
     view = ReflectView(Journal(demo_file, create=False), now=lambda: AFTER_DEMO, explore=True)
+    view.open_button.value = True  # folded until opened
     assert bytes(view.trend_image.value).startswith(PNG)
     assert WEAK_SKILL in view.weak_table.value
     assert not hasattr(view, "funnel") and not hasattr(view, "calibration")
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How often the reflection is computed and a figure is drawn."""
+    from afterview_analysis import plots, report
+
+    calls = {"report": 0, "drawn": 0}
+    build, png = report.build_report, plots.figure_png
+
+    def build_report(*args, **kwargs):
+        calls["report"] += 1
+        return build(*args, **kwargs)
+
+    def figure_png(*args, **kwargs):
+        calls["drawn"] += 1
+        return png(*args, **kwargs)
+
+    monkeypatch.setattr(report, "build_report", build_report)
+    monkeypatch.setattr(story, "build_report", build_report)
+    monkeypatch.setattr(plots, "figure_png", figure_png)
+    return calls
+
+
+def test_the_trend_picker_reads_the_pages_tables_and_draws_only_when_opened(demo_file,
+                                                                             counted):
+    reflection = story.Reflection(Journal(demo_file, create=False))
+    assert counted == {"report": 1, "drawn": 0}
+    view = story.explore(reflection)
+    assert counted == {"report": 1, "drawn": 0}  # nothing computed or drawn while folded
+    assert view.widget.layout.display is None and view.open_button.layout.display is None
+    assert not view.built and view.body.children == ()
+
+    view.open_button.value = True
+    assert counted == {"report": 1, "drawn": 1}  # the page's tables, one picture
+    assert bytes(view.trend_image.value).startswith(PNG)
+    assert WEAK_SKILL in view.weak_table.value and len(rows(view.trend_table.value)) == 6
+    view.open_button.value = False
+    assert view.body.layout.display == "none"
+    view.open_button.value = True
+    assert counted == {"report": 1, "drawn": 1} and view.body.layout.display is None
+
+
+def test_a_picker_change_draws_one_picture(view, counted):
+    view.trend_areas.value = ("communication",)
+    assert counted["drawn"] == 1
+    view.trend_kind.value = "category"  # clears the picked areas: still one picture
+    assert counted["drawn"] == 2
+    assert view.trend_areas.value == () and "system design" in view.trend_table.value
+    view.trend_from.value = date(2026, 1, 1)
+    assert counted["drawn"] == 3 and counted["report"] == 0
+
+
+def test_the_trend_picker_is_not_shown_on_an_empty_journal(tmp_path):
+    view = story.explore(story.Reflection(Journal(tmp_path / "mine.sqlite")))
+    assert view.widget.layout.display == "none"
+    assert view.banner.value == "" and view.demo_button.layout.display == "none"
+
+
+def _marker(own):
+    return own.with_name(own.name + ".showing-demo")
+
+
+def _full_disk(monkeypatch):
+    import errno
+    import os
+
+    def full_disk(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+
+
+def test_an_empty_page_says_once_what_to_do(tmp_path):
+    """The top says what to do and holds the demo button; each section says only what it
+    needs, in a muted line; the trend picker and the practice comparison are not shown."""
+    from afterview_analysis.widgets.bank import PracticeView
+
+    reflection = story.Reflection(Journal(tmp_path / "mine.sqlite"))
+    start = reflection.start
+    assert start.summary.value.count("Nothing to reflect on yet") == 1
+    assert start.demo_button.layout.display is None
+    sections = [f(reflection) for f in (story.practise_next, story.improving,
+                                        story.employers, story.on_time, story.gut_feeling,
+                                        story.how_far, story.habits)]
+    assert all(s.waiting and s.figure is None and s.table is None for s in sections)
+    shown = " ".join(s._repr_html_() for s in sections)
+    assert "Nothing to reflect" not in shown and "demo" not in shown and "<b>" not in shown
+    assert shown.count("Answered after") == 7
+    assert "after one interview whose playbook steps are due" in shown
+    assert story.explore(reflection).widget.layout.display == "none"
+    practice = story.practice(reflection)
+    assert isinstance(practice, PracticeView) and practice.widget.layout.display == "none"
+
+
+def test_the_demo_button_at_the_top_loads_the_demo_beside_your_journal(tmp_path):
+    from afterview_analysis.widgets.workbook import open_journal, showing_demo
+
+    own = tmp_path / "journal.sqlite"
+    start = story.Reflection(Journal(own)).start
+    start.demo_button.click()
+    assert showing_demo(own) and str(open_journal(own).path) == str(tmp_path / "demo.sqlite")
+    assert Journal(own).is_empty()  # your journal got nothing
+    assert Journal(tmp_path / "demo.sqlite").counts()["interviews"] > 30
+    assert "Reload this page" in start.status.value
+    assert start.demo_button.layout.display == "none"
+
+
+def test_a_demo_marker_that_cannot_be_written_is_one_line_and_changes_nothing(
+        tmp_path, monkeypatch):
+    """A full disk while the "demo is on" marker is written: the top of the page says so
+    in one line, no marker and no temporary file is left, the button stays; the same
+    click works once there is room."""
+    from afterview_analysis.widgets.workbook import showing_demo
+
+    own = tmp_path / "journal.sqlite"
+    start = story.Reflection(Journal(own)).start
+    _full_disk(monkeypatch)
+    start.demo_button.click()
+    assert start.status.value.count("The demo is not shown: cannot write") == 1
+    assert "the disk is full; nothing was written" in start.status.value
+    assert not _marker(own).exists() and not showing_demo(own)
+    assert list(tmp_path.glob(".*.part")) == []
+    assert start.demo_button.layout.display is None and Journal(own).is_empty()
+    monkeypatch.undo()
+    start.demo_button.click()
+    assert showing_demo(own) and "Reload this page" in start.status.value
+
+
+def test_reflect_views_demo_button_survives_a_marker_that_cannot_be_written(
+        tmp_path, monkeypatch):
+    from afterview_analysis.widgets.workbook import showing_demo
+
+    own = tmp_path / "journal.sqlite"
+    view = ReflectView(Journal(own), now=lambda: AFTER_DEMO)
+    _full_disk(monkeypatch)
+    view.demo_button.click()
+    assert "The demo is not shown" in view.status.value and not showing_demo(own)
+    assert str(view.journal.path) == str(own) and "Nothing to reflect on yet" in view.banner.value
+    assert view.body.children == () and not _marker(own).exists()

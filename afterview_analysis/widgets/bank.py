@@ -433,11 +433,12 @@ class PracticeView:
     """For Reflect: did practising a question before an interview pay off there? The
     answer in a sentence, the comparison per category behind a toggle."""
 
-    def __init__(self, journal: Journal):
+    def __init__(self, journal: Journal, *, frames: Any = None):
         from afterview_analysis.analytics.bank import practice_effect
 
         self.journal = journal
-        self.effect = practice_effect(journal.frames())
+        # ``frames``: the journal's frames when the page has read them already
+        self.effect = practice_effect(journal.frames() if frames is None else frames)
         self.sentence = css(ipw.HTML(f"<p>{practice_sentence(self.effect)}</p>"),
                             "av-practice-sentence")
         self.toggle = css(ipw.ToggleButton(description="Show the numbers", icon="table",
@@ -447,7 +448,9 @@ class PracticeView:
         self.toggle.observe(lambda _c: self._show(), "value")
         self.widget = css(ipw.VBox([ipw.HTML("<h3>Did practice pay off?</h3>"),
                                     self.sentence, self.toggle, self.table]), "av-practice")
-        if not journal.rows("questions"):  # nothing to compare: Reflect says what to do
+        asked = (len(frames["questions"]) if frames is not None
+                 else len(journal.rows("questions")))
+        if not asked:  # nothing to compare: Reflect says what to do
             self.widget.layout.display = "none"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as ipw
+import pandas as pd
 
-from afterview_analysis.journal import Journal, workbook_root
+from afterview_analysis.journal import Journal
 from afterview_analysis.records import utc_now
 from afterview_analysis.story import table_html
 from afterview_analysis.widgets._common import css, error_html, esc, ok_html
 
-__all__ = ["COLUMN_WORDS", "ReflectState", "ReflectView", "frame_html", "in_words",
-           "select_history"]
+__all__ = ["COLUMN_WORDS", "ReflectStart", "ReflectState", "ReflectView", "frame_html",
+           "in_words", "select_history"]
 
 
 @dataclass
@@ -40,10 +41,12 @@ class ReflectState:
     end: date | None = None
 
 
-def select_history(history: Any, state: ReflectState, zone: str = "UTC") -> Any:
+def select_history(history: Any, state: ReflectState, zone: str = "UTC",
+                   local_day: Any = None) -> Any:
     """The rows of a ``score_history`` frame the state picks (kind, areas, local dates).
 
-    Returns a new frame; ``history`` is not changed.
+    Returns a new frame; ``history`` is not changed. ``local_day`` (each row's date in
+    ``zone``, aligned with ``history``) saves working it out again on every pick.
 
     >>> import pandas as pd
     >>> h = pd.DataFrame({"kind": ["skill", "skill", "category"], "area": ["a", "b", "a"],
@@ -51,7 +54,8 @@ def select_history(history: Any, state: ReflectState, zone: str = "UTC") -> Any:
     >>> select_history(h, ReflectState(start=date(2026, 2, 1)))["area"].tolist()
     ['b']
     """
-    local_day = history["at"].dt.tz_convert(zone).dt.date
+    if local_day is None:
+        local_day = history["at"].dt.tz_convert(zone).dt.date
     keep = history["kind"] == state.kind
     if state.areas:
         keep &= history["area"].isin(state.areas)
@@ -129,8 +133,77 @@ def _image(fig: Any, cls: str) -> ipw.Image:
                          layout=ipw.Layout(max_width="820px")), cls)
 
 
+def _show_demo(own: str | Path, demo: str | Path | None, status: ipw.HTML) -> Journal | None:
+    """The demo journal, filled once and shown on every page (:func:`workbook.show_demo`);
+    None, with the reason in ``status``, when it cannot be (say the marker beside your
+    journal could not be written: then nothing is shown, and your journal is untouched)."""
+    from afterview_analysis.records import AfterviewError
+    from afterview_analysis.widgets.workbook import show_demo
+
+    try:
+        return show_demo(own, demo)
+    except AfterviewError as exc:
+        status.value = error_html(f"The demo is not shown: {exc}")
+        return None
+
+
+class ReflectStart:
+    """The top of the Reflect page: what the reflection rests on and what is still to come
+    (:class:`~afterview_analysis.story.Reflection`); on an empty journal, said once, what to
+    do, with the button that loads the demo into a separate journal.
+
+    >>> from afterview_analysis.story import Reflection
+    >>> start = ReflectStart(Reflection(Journal(":memory:")))
+    >>> "Nothing to reflect on yet" in start.summary.value, start.demo_button.layout.display
+    (True, None)
+    """
+
+    def __init__(self, reflection: Any, *, demo_path: str | Path | None = None):
+        from afterview_analysis.widgets.workbook import demo_path as beside
+
+        self.reflection = reflection
+        journal = reflection.journal
+        self.own = Path(journal.path) if journal is not None else None
+        self.demo_path = Path(demo_path) if demo_path else (
+            beside(self.own) if self.own else None)
+        self.summary = css(ipw.HTML(reflection._repr_html_()), "av-reflect-summary")
+        self.demo_button = css(ipw.Button(description="Look around with the demo",
+                                          icon="flask", layout=ipw.Layout(width="260px")),
+                               "av-load-demo")
+        self.demo_button.on_click(lambda _b: self.load_demo())
+        offer = reflection.n == 0 and self.own is not None and self.own != self.demo_path
+        self.demo_button.layout.display = None if offer else "none"
+        self.status = css(ipw.HTML(""), "av-reflect-status")
+        self.widget = css(ipw.VBox([self.summary, self.demo_button, self.status]),
+                          "av-reflect-start")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def load_demo(self) -> Journal | None:
+        """Fill the demo journal (once) and show it on every page; your journal gets
+        nothing. The sections below were computed from your journal: reloading the page
+        shows the demo's. A marker that cannot be written is one line, nothing changes."""
+        journal = _show_demo(self.own, self.demo_path, self.status)
+        if journal is None:
+            return None
+        self.demo_button.layout.display = "none"
+        self.status.value = ok_html(
+            "The demo job search is loaded into a separate journal (yours is untouched), and "
+            "every page of the workbook shows it now. Reload this page (in JupyterLab: run "
+            "all cells) to see its reflection; Today takes you back to your own journal.")
+        return journal
+
+
 class ReflectView:
-    """The Reflect page for one journal (see the module doc)."""
+    """Reflect's widgets for one journal (see the module doc).
+
+    ``explore=True`` is the trend picker alone, folded behind a button: nothing is computed
+    or drawn until it is opened, and on an empty journal it is not shown at all (the top of
+    the page says what to do). Pass the page's ``reflection``
+    (:class:`~afterview_analysis.story.Reflection`) to read its tables instead of running
+    the reflection a second time.
+    """
 
     def __init__(
         self,
@@ -139,12 +212,16 @@ class ReflectView:
         now: Callable[[], datetime] = utc_now,
         demo_path: str | Path | None = None,
         explore: bool = False,
+        reflection: Any = None,
     ):
+        from afterview_analysis.widgets.workbook import demo_path as beside
+
         self.journal = journal
         #: Only the trend picker and the weak areas (the Reflect story shows the rest).
         self.explore = explore
+        self.reflection = reflection
         self.now = now
-        self.demo_path = Path(demo_path) if demo_path else workbook_root() / "data" / "demo.sqlite"
+        self.demo_path = Path(demo_path) if demo_path else beside(journal.path)
         self.state = ReflectState()
         self.banner = css(ipw.HTML(""), "av-reflect-banner")
         self.demo_button = css(ipw.Button(description="Load the demo history",
@@ -153,8 +230,15 @@ class ReflectView:
         self.demo_button.on_click(lambda _b: self.load_demo())
         self.status = css(ipw.HTML(""), "av-reflect-status")
         self.body = css(ipw.VBox([]), "av-reflect-body")
-        self.widget = css(ipw.VBox([self.banner, self.demo_button, self.status, self.body]),
-                          "av-reflect")
+        self.open_button = css(ipw.ToggleButton(
+            description="Pick skills or kinds of question, and dates", icon="sliders",
+            layout=ipw.Layout(width="max-content")), "av-trend-toggle")
+        self.open_button.observe(lambda _c: self._fold(), names="value")
+        self.open_button.layout.display = None if explore else "none"
+        self.built = False
+        self._quiet = False
+        self.widget = css(ipw.VBox([self.banner, self.demo_button, self.status,
+                                    self.open_button, self.body]), "av-reflect")
         self.show()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -162,31 +246,57 @@ class ReflectView:
 
     # ---- empty state and demo
 
+    def _empty(self) -> bool:
+        if self.reflection is not None and self.reflection.journal is self.journal:
+            return self.reflection.n == 0
+        return self.journal.is_empty()
+
     def show(self) -> None:
-        """(Re)build every section from the journal."""
-        self.zone = self.journal.profile().timezone
-        if self.journal.is_empty():
+        """(Re)build every section from the journal (in explore mode: once opened)."""
+        self.built = False
+        if self.reflection is not None and self.reflection.journal is not self.journal:
+            self.reflection = None  # another journal now (the demo): its own tables
+        self.zone = (self.reflection.report.zone if self.reflection is not None
+                     else self.journal.profile().timezone)
+        self.body.children = []
+        if self.explore:
+            # the page's top says which journal and what to do; nothing to repeat here
+            self.banner.value = ""
+            self.demo_button.layout.display = "none"
+            self.widget.layout.display = "none" if self._empty() else None
+            if self.open_button.value:
+                self._fold()
+            return
+        if self._empty():
             self.banner.value = (
                 "<h3>Nothing to reflect on yet</h3><p>Your journal has no interviews. Log "
                 "one in <code>1-after-the-interview</code> and come back, or look around "
                 "with a made-up 18-month job search first: the button below puts it in a "
                 "<b>separate demo journal</b>; your own journal stays empty.</p>")
             self.demo_button.layout.display = None
-            self.body.children = []
             return
         self.demo_button.layout.display = "none"
         where = esc(self.journal.path)
-        demo = self.journal.path == self.demo_path
+        demo = Path(self.journal.path) == self.demo_path
         self.banner.value = (f"<p>{'<b>DEMO journal</b> · ' if demo else ''}Journal: "
                              f"<code>{where}</code> · times in {esc(self.zone)}</p>")
         self._build_sections()
 
-    def load_demo(self) -> Path:
-        """Open (filling it first if needed) the separate demo journal and show it, here
-        and on every other page of the workbook (:func:`workbook.show_demo`)."""
-        from afterview_analysis.widgets.workbook import show_demo
+    def _fold(self) -> None:
+        """Open (building it the first time) or fold the trend picker."""
+        if self.open_button.value and not self.built:
+            self._build_sections()
+        self.body.layout.display = None if self.open_button.value else "none"
 
-        self.journal = show_demo(self.journal.path, self.demo_path)
+    def load_demo(self) -> Path | None:
+        """Open (filling it first if needed) the separate demo journal and show it, here
+        and on every other page of the workbook (:func:`workbook.show_demo`). When that
+        cannot be done (the marker beside your journal cannot be written), one line says
+        why and this view keeps showing your journal."""
+        journal = _show_demo(self.journal.path, self.demo_path, self.status)
+        if journal is None:
+            return None
+        self.journal = journal
         self.show()
         self.status.value = ok_html(
             f"Showing the demo journal {self.demo_path}; your own journal is untouched.")
@@ -195,15 +305,21 @@ class ReflectView:
     # ---- sections
 
     def _build_sections(self) -> None:
-        from afterview_analysis.report import build_report
+        self.built = True
+        if self.reflection is not None:  # the page's tables, computed once
+            self.report = self.reflection.report
+        else:
+            from afterview_analysis.report import build_report
 
-        now = self.now()
-        self.frames = self.journal.frames()
-        # the same tables as `afterview report`, computed once for every section below
-        self.report = build_report(self.frames, as_of=now)
+            self.frames = self.journal.frames()
+            # the same tables as `afterview report`, computed once for every section below
+            self.report = build_report(self.frames, as_of=self.now())
         t = self.report.tables
 
         self.history = t["history"]
+        #: each score's local day, worked out once (the date pickers compare with it)
+        self.local_day = (self.history["at"].dt.tz_convert(self.zone).dt.date
+                          if len(self.history) else pd.Series(dtype=object))
         self.weak = t["weak_areas"]
         self.focus = css(ipw.HTML(frame_html(
             t["focus_next"][["rank", "area", "recent", "recent_n", "recent_low", "recent_high",
@@ -220,12 +336,13 @@ class ReflectView:
         first, last = self._date_span()
         self.trend_from = css(ipw.DatePicker(description="From", value=first), "av-trend-from")
         self.trend_to = css(ipw.DatePicker(description="To", value=last), "av-trend-to")
-        self.trend_image = css(ipw.Image(format="png"), "av-trend-image")
+        self.trend_image = css(ipw.Image(format="png", layout=ipw.Layout(max_width="820px")),
+                               "av-trend-image")
         self.trend_table = css(ipw.HTML(""), "av-trend-table")
         self.trend_error = css(ipw.HTML(""), "av-error", "av-error-trend")
         self._set_area_options()
         for w in (self.trend_areas, self.trend_from, self.trend_to):
-            w.observe(lambda _c: self.show_trends(), names="value")
+            w.observe(lambda _c: None if self._quiet else self.show_trends(), names="value")
         self.trend_kind.observe(self._on_kind, names="value")
         self.show_trends()
 
@@ -262,15 +379,17 @@ class ReflectView:
         def head(text: str) -> ipw.HTML:
             return ipw.HTML(f"<h3>{text}</h3>")
 
-        trends = [
-            head("Skill trends"),
-            ipw.HBox([self.trend_kind]), ipw.HBox([self.trend_areas,
-                                                   ipw.VBox([self.trend_from, self.trend_to])]),
+        pickers = [
+            ipw.HBox([self.trend_kind]),
+            ipw.HBox([self.trend_areas, ipw.VBox([
+                self.trend_from, self.trend_to,
+                ipw.HTML(f"<small>dates in {esc(self.zone)}; pick no area for all</small>")])]),
             self.trend_error, self.trend_image, self.trend_table,
-            head("Weak areas (lowest recent level first, with 95 % ranges)"), self.weak_table,
         ]
+        weak = [head("Weak areas (lowest recent level first, with 95 % ranges)"),
+                self.weak_table]
         if self.explore:
-            self.body.children = trends
+            self.body.children = [*pickers, *weak]
             return
         self.responses = self._section("av-responses", responses)
         self.calibration = self._section("av-calibration", calibration)
@@ -278,7 +397,7 @@ class ReflectView:
 
         self.body.children = [
             head("Focus next: your weakest areas and the questions to practise"), self.focus,
-            *trends,
+            head("Skill trends"), *pickers, *weak,
             head("Response times"), self.responses,
             head("Calibration: does your gut feeling predict who advances you?"),
             self.calibration,
@@ -308,16 +427,19 @@ class ReflectView:
     def _date_span(self) -> tuple[date | None, date | None]:
         if self.history.empty:
             return None, None
-        local = self.history["at"].dt.tz_convert(self.zone).dt.date
-        return local.min(), local.max()
+        return self.local_day.min(), self.local_day.max()
 
     def _set_area_options(self) -> None:
         kind = self.trend_kind.value
         from afterview_analysis.plots import words
 
         areas = list(dict.fromkeys(self.history.loc[self.history["kind"] == kind, "area"]))
-        self.trend_areas.options = [(words(a), a) for a in areas]
-        self.trend_areas.value = ()
+        self._quiet = True  # new options clear the picked areas: draw once, not twice
+        try:
+            self.trend_areas.options = [(words(a), a) for a in areas]
+            self.trend_areas.value = ()
+        finally:
+            self._quiet = False
 
     def _on_kind(self, _change: Any) -> None:
         self._set_area_options()
@@ -338,7 +460,7 @@ class ReflectView:
         if st.start and st.end and st.start > st.end:
             self.trend_error.value = error_html("From must be on or before To.")
             return
-        chosen = select_history(self.history, st, self.zone)
+        chosen = select_history(self.history, st, self.zone, self.local_day)
         trends = analytics.trends_from_history(chosen)
         fig = plots.plot_skill_trends(chosen, trends, kind=st.kind)
         self.trend_image.value = plots.figure_png(fig)

@@ -87,9 +87,12 @@ def _decoded(img) -> tuple[int, int]:
 
 
 def test_reflect_shows_the_trend_picture_in_lab(page, lab):
-    """Reflect answers each question with a picture, and its trend explorer redraws the
-    skill-trend picture when switched to categories."""
+    """Reflect answers each question with a picture, and its trend explorer (folded under
+    "Am I improving?" until its button is pressed) redraws the skill-trend picture when
+    switched to categories."""
     nb = LabNotebook(page, lab, notebook("2-")).open().run_all()
+    assert nb.widget("av-trend-image").count() == 0  # nothing drawn while folded
+    nb.widget("av-trend-toggle").click()
     trend = nb.widget("av-trend-image")
     width, height = _decoded(trend)
     assert width > 200 and height > 150

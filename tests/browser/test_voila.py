@@ -41,6 +41,7 @@ def test_app_opens_on_today_and_lists_every_notebook(page, app):
 
 def test_app_reflect_renders_widgets_and_trend_picture(page, app):
     _render(page, app, "2-", ".av-reflect")
+    page.locator(".av-trend-toggle").first.click()  # the trend picker opens on demand
     trend = page.locator(".av-trend-image").first
     trend.wait_for(state="visible", timeout=60_000)
     page.wait_for_function(
