@@ -38,7 +38,12 @@ from typing import Any
 from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import AfterviewError, Stage
-from afterview_analysis.rules import GOOD_PRACTICE, MIN_FOCUS_N, SKILL_CATEGORIES
+from afterview_analysis.rules import (
+    GOOD_PRACTICE,
+    MIN_FOCUS_N,
+    SKILL_ADVICE,
+    SKILL_CATEGORIES,
+)
 
 __all__ = ["ASK_BEFORE_LEAVING", "FOCUS_SKILLS", "QUESTIONS_TO_ASK", "prep_sheet",
            "render_html"]
@@ -107,8 +112,11 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
             elsewhere = [a for a in group["askings"] if a["stage"] == stage]
             if elsewhere:
                 asked_stage.append(card(group, elsewhere))
-    forgotten = [iv["forgotten_strength"] for iv in reversed(here) if iv["forgotten_strength"]]
-    recall = [iv["recall_point"] for iv in reversed(here) if iv["recall_point"]]
+    # each once, the latest first
+    forgotten = list(dict.fromkeys(iv["forgotten_strength"] for iv in reversed(here)
+                                   if iv["forgotten_strength"]))
+    recall = list(dict.fromkeys(iv["recall_point"] for iv in reversed(here)
+                                if iv["recall_point"]))
     if not forgotten:
         latest = sorted((iv for iv in interviews if iv["forgotten_strength"]),
                         key=lambda iv: iv["starts_at"])
@@ -209,7 +217,9 @@ def focus_skills(
             seen.append({"text": q["text"], "score": q["score"], "next_time": q["next_time"],
                          "practice_score": p["score"] if p else None,
                          "practised_on": p["practised_at"][:10] if p else None})
-        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen})
+        out.append({"skill": skill, "recent": round(recent, 1), "questions": seen,
+                    "advice": "" if SKILL_CATEGORIES.get(skill) else SKILL_ADVICE.get(
+                        skill, "")})
     return out
 
 
@@ -286,13 +296,21 @@ def render_html(sheet: dict[str, Any]) -> str:
         parts.append("<p>No skills scored yet.</p>")
     for f in sheet["focus"]:
         parts.append(f'<div class="q"><h3>{e(f["skill"])}</h3>'
-                     f'<div class="meta">recent level {f["recent"]:.1f} of 5</div><ul>')
-        for q in f["questions"]:
-            note = f" Next time: {q['next_time']}" if q["next_time"] else ""
-            done = (f" Practised since: {q['practice_score']}/5 on {q['practised_on']}."
-                    if q["practice_score"] is not None else "")
-            parts.append(f"<li>{e(q['text'])} (scored {q['score']}/5).{e(note)}{done}</li>")
-        parts.append("</ul></div>")
+                     f'<div class="meta">recent level {f["recent"]:.1f} of 5</div>')
+        if not f["questions"]:
+            parts.append(f"<p>{e(f['advice'])}</p>" if f["advice"] else
+                         "<p>No other question of the kinds that practise it yet (each "
+                         "question is listed once on this sheet).</p>")
+        else:
+            parts.append("<ul>")
+            for q in f["questions"]:
+                note = f" Next time: {q['next_time']}" if q["next_time"] else ""
+                done = (f"; practised since: {q['practice_score']}/5 on {q['practised_on']}"
+                        if q["practice_score"] is not None else "")
+                parts.append(f"<li>{e(q['text'])} (scored {q['score']}/5{done}).{e(note)}"
+                             "</li>")
+            parts.append("</ul>")
+        parts.append("</div>")
 
     parts.append("<h2>Strengths you forgot to mention</h2>")
     parts.append("<ul>" + "".join(f"<li>{e(s)}</li>" for s in sheet["forgotten_strengths"])

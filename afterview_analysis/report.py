@@ -173,11 +173,10 @@ def _focus_lines(t: Tables) -> list[str]:
             lines.append(f"   - {advice}")
         for _, q in part.dropna(subset=["question"]).iterrows():
             note = f" Next time: {q['next_time']}" if isinstance(q["next_time"], str) else ""
-            if not pd.isna(q["practice_score"]):
-                note += (f" Practised since: {q['practice_score']}/5 on "
-                         f"{_day(q['practised_at'])}.")
+            done = ("" if pd.isna(q["practice_score"]) else
+                    f"; practised since: {q['practice_score']}/5 on {_day(q['practised_at'])}")
             lines.append(f"   - practise \"{q['question']}\" ({_w(q['category'])}, scored "
-                         f"{q['score']} at {q['company']} on {_day(q['at'])}).{note}")
+                         f"{q['score']} at {q['company']} on {_day(q['at'])}{done}).{note}")
     cats = t["weak_areas"][t["weak_areas"]["kind"] == "category"].head(3)
     if len(cats):
         lines.append("Weakest question categories: " + "; ".join(

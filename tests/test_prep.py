@@ -58,6 +58,19 @@ def test_the_sheet_lists_this_company_first_then_the_stage_elsewhere(demo_journa
     assert sheet["interviewers"] and sheet["forgotten_strengths"]
 
 
+def test_a_skill_without_questions_says_why_and_strengths_are_listed_once(demo_journal):
+    from afterview_analysis.rules import SKILL_ADVICE
+
+    company = busiest(demo_journal)
+    sheet = prep.prep_sheet(demo_journal, company)
+    assert len(sheet["forgotten_strengths"]) == len(set(sheet["forgotten_strengths"]))
+    page = prep.render_html(sheet)
+    asked = [f for f in sheet["focus"] if f["skill"] == "questions asked"]
+    assert asked and not asked[0]["questions"]  # the demo's "questions asked" is weak
+    assert asked[0]["advice"] == SKILL_ADVICE["questions asked"]
+    assert SKILL_ADVICE["questions asked"] in page
+
+
 def test_focus_skills_are_reflects_focus_next(demo_journal):
     ranked = weak_areas(demo_journal.frames(), by="skill")["area"].tolist()[:3]
     sheet = prep.prep_sheet(demo_journal, "Nobody Ltd")

@@ -384,7 +384,8 @@ def test_focus_next_with_practice_is_the_same_in_reflect_the_report_and_the_prep
     assert [q["text"] for q in sheet["questions"]] == [WHY, CONFLICT, FAILED]
     assert sheet["questions"][-1]["practice_score"] == 5
     text = render(frames, "text", as_of=T0 + timedelta(days=10))
-    assert f'"{FAILED}"' in text and "Practised since: 5/5 on 2026-01-08" in text
+    assert (f'"{FAILED}" (behavioural, scored 1 at Acme on 2026-01-05; practised since: 5/5 '
+            'on 2026-01-08).') in text
     # replayed to before the practice, the report has not seen it yet
     before = build_report(frames, as_of=T0 + timedelta(days=2))
     assert before.tables["focus_next"]["question"].tolist() == [FAILED, WHY, CONFLICT]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 from afterview_analysis.journal import Journal
@@ -136,6 +137,9 @@ def test_prep_view_saves_a_sheet_and_never_overwrites_another(demo_journal, tmp_
     first = view.path
     assert first is not None and first.exists() and "Saved" in view.status.value
     assert "Ask before you leave" in view.preview.value
+    # the preview looks like the page: checkboxes to tick, questions set off by a rule
+    assert 'class="check" style="list-style:none' in view.preview.value
+    assert 'class="q" style="margin:.6rem 0;padding:.4rem .6rem;border-left' in view.preview.value
     first.write_text("someone else's notes", encoding="utf-8")
     view.stage.value = "final"
     second = view.make()
@@ -229,3 +233,22 @@ def test_practice_view_on_the_demo(demo_journal):
     view.toggle.value = True
     assert "n = " in view.sentence.value and "system design" in view.table.value
     assert live_markup(view) == []
+
+
+def test_date_labels_of_a_long_history_never_overlap():
+    import re
+    from datetime import timedelta
+
+    from afterview_analysis.widgets.bank import score_picture
+
+    start = datetime(2025, 5, 31, 9, tzinfo=UTC)
+    askings = [{"at": start + timedelta(days=11 * n), "score": 2 + n % 3, "company": "A"}
+               for n in range(35)]
+    svg = score_picture(askings, [{"practised_at": start + timedelta(days=400), "score": 5}])
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="10" '
+                        r'text-anchor="(\w+)" fill="#555">(\d{4}-\d\d-\d\d)</text>', svg)
+    dates = [d for _, _, d in labels]
+    assert "2025-05-31" in dates and "2026-07-05" in dates  # the first, and the last (practice)
+    assert len(labels) >= 4
+    spans = sorted((float(x) - {"start": 0, "middle": 29, "end": 58}[a],) for x, a, _ in labels)
+    assert all(b[0] - a[0] >= 58 + 8 for a, b in itertools.pairwise(spans))

@@ -10,8 +10,8 @@ import pandas as pd
 
 from afterview_analysis.records import AfterviewError
 
-__all__ = ["AnalysisError", "as_of_timestamp", "interviews", "local_date", "period_start",
-           "rows_of_interviews", "scores", "table", "user_zone", "utc"]
+__all__ = ["AnalysisError", "as_of_timestamp", "categorical", "interviews", "local_date",
+           "period_start", "rows_of_interviews", "scores", "table", "user_zone", "utc"]
 
 
 class AnalysisError(AfterviewError, ValueError):
@@ -47,6 +47,19 @@ def utc(series: pd.Series) -> pd.Series:
     if getattr(out.dt, "tz", None) is None:
         out = out.dt.tz_localize("UTC")
     return out.dt.tz_convert("UTC").astype("datetime64[us, UTC]")
+
+
+def categorical(column: pd.Series, categories: list[str]) -> pd.Categorical:
+    """A text or categorical column as a Categorical of ``categories`` (other values
+    become missing).
+
+    >>> categorical(pd.Series(["late", "open"], dtype="category"), ["on time", "late"])
+    ['late', NaN]
+    Categories (2, str): ['on time', 'late']
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.set_categories(categories).array
+    return pd.Categorical(column, categories=categories)
 
 
 def scores(series: pd.Series) -> pd.Series:

@@ -24,11 +24,9 @@ __all__ = ["done_by_step", "done_moments"]
 _STEPS = [s.value for s in Step]
 
 
-def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
-    """When each playbook step first counted as done, by ``now``, as the agenda counts it
-    (rules.steps_for): ticked on the form, or the matching message sent
-    (records.MESSAGE_STEP), or a reference's heads-up sent. Columns ``interview_id``,
-    ``step`` (text), ``done_at``; one row per step done."""
+def _done(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
+    """Every moment, by ``now``, at which a step counted as done: ``interview_id``,
+    ``step`` (text), ``at``; an interview may have several for one step."""
     ticked = rows_of_interviews(frames, "playbook_steps", ["step", "done_at"])
     sent = rows_of_interviews(frames, "messages", ["kind", "sent_at"])
     heads = rows_of_interviews(frames, "heads_ups", ["sent_at"])
@@ -38,8 +36,15 @@ def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.Da
         sent.assign(step=sent["kind"].astype("str").map(by_message), at=utc(sent["sent_at"])),
         heads.assign(step=Step.CONTACT_REFERENCES.value, at=utc(heads["sent_at"])),
     ], ignore_index=True)[["interview_id", "step", "at"]]
-    done = done[done["step"].isin(_STEPS) & (done["at"] <= now)]
-    return (done.groupby(["interview_id", "step"], as_index=False)["at"].min()
+    return done[done["step"].isin(_STEPS) & (done["at"] <= now)]
+
+
+def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
+    """When each playbook step first counted as done, by ``now``, as the agenda counts it
+    (rules.steps_for): ticked on the form, or the matching message sent
+    (records.MESSAGE_STEP), or a reference's heads-up sent. Columns ``interview_id``,
+    ``step`` (text), ``done_at``; one row per step done."""
+    return (_done(frames, now).groupby(["interview_id", "step"], as_index=False)["at"].min()
             .rename(columns={"at": "done_at"}))
 
 
@@ -47,7 +52,6 @@ def done_by_step(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
                  ids: pd.Series) -> pd.DataFrame:
     """:func:`done_moments` as one column per step (every step), one row per id of
     ``ids`` (in its order and index); NaT where not done."""
-    wide = done_moments(frames, now).pivot(index="interview_id", columns="step",
-                                           values="done_at")
-    return (ids.rename("interview_id").to_frame().join(wide, on="interview_id")
+    first = _done(frames, now).groupby(["interview_id", "step"])["at"].min().unstack()
+    return (ids.rename("interview_id").to_frame().join(first, on="interview_id")
             .reindex(columns=_STEPS).astype("datetime64[us, UTC]"))

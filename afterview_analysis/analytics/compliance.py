@@ -27,7 +27,7 @@ import pandas as pd
 
 from afterview_analysis.analytics._frames import (
     as_of_timestamp,
-    interviews,
+    categorical,
     period_start,
     rows_of_interviews,
     table,
@@ -36,7 +36,7 @@ from afterview_analysis.analytics._frames import (
 )
 from afterview_analysis.analytics._stats import wilson_interval
 from afterview_analysis.analytics._steps import done_by_step
-from afterview_analysis.analytics.employer import employer_response_times
+from afterview_analysis.analytics.employer import ended, first_answers
 from afterview_analysis.records import Step
 from afterview_analysis.rules import (
     DEADLINES,
@@ -130,9 +130,9 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
     [['a', 'on time'], ['b', 'late'], ['c', 'on time']]
     """
     now = as_of_timestamp(as_of)
-    times = (employer_response_times(frames, now)
-             .merge(interviews(frames, ["starts_at"]), on="interview_id", how="left")
-             .sort_values("starts_at", kind="stable", na_position="last")
+    times = (ended(frames, now, ["starts_at"])
+             .merge(first_answers(frames, now), on="interview_id", how="left")
+             .sort_values(["starts_at", "ends_at"], kind="stable", na_position="last")
              .reset_index(drop=True))
     due = deadlines(times["ends_at"], times["feedback_by"], user_zone(frames))
     done = done_by_step(frames, now, times["interview_id"])
@@ -169,11 +169,10 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
 
 def summarise_compliance(deadlines: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
     """:func:`playbook_compliance` of a :func:`step_deadlines` table."""
-    judged = deadlines[deadlines["status"].astype("str").isin(JUDGED)
-                       & deadlines["step"].astype("str").isin(STEPS)]
-    step = pd.Categorical(judged["step"].astype("str"), categories=STEPS)
-    flags = pd.get_dummies(pd.Categorical(judged["status"].astype("str"),
-                                          categories=JUDGED)).set_axis(judged.index)
+    judged = deadlines[deadlines["status"].isin(JUDGED)
+                       & deadlines["step"].isin(STEPS)]
+    step = categorical(judged["step"], STEPS)
+    flags = pd.get_dummies(categorical(judged["status"], JUDGED)).set_axis(judged.index)
     if freq is None:
         counts = flags.groupby(step, observed=False).sum().rename_axis("step")
     else:

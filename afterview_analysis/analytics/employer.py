@@ -15,7 +15,7 @@ ignored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -43,6 +43,28 @@ GHOSTING_AFTER = 2 * FOLLOW_UP_AFTER
 _DAY = pd.Timedelta(days=1)
 
 
+def ended(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
+          columns: Sequence[str] = ()) -> pd.DataFrame:
+    """The interviews that ended by ``now``: ``interview_id``, ``company`` (text),
+    ``ends_at``, ``feedback_by`` (the promised day, NaT when none) and ``columns``."""
+    iv = interviews(frames, ["company", "ends_at", "feedback_by", *columns])
+    return (iv[iv["ends_at"] <= now]
+            .astype({"company": "str"})
+            .assign(feedback_by=lambda d: pd.to_datetime(d["feedback_by"], errors="coerce")
+                    .astype("datetime64[us]")))
+
+
+def first_answers(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
+    """Per interview the employer answered by ``now``: ``first_response_at`` and
+    ``first_response_kind``, its earliest event other than a request for information."""
+    ev = rows_of_interviews(frames, "employer_events", ["kind", "at"])
+    return (ev.assign(at=utc(ev["at"]), kind=ev["kind"].astype("str"))
+            .query("at <= @now and kind != 'info_request'")
+            .sort_values("at", kind="stable")
+            .drop_duplicates("interview_id")
+            .rename(columns={"at": "first_response_at", "kind": "first_response_kind"}))
+
+
 def employer_response_times(
     frames: Mapping[str, pd.DataFrame], as_of: Any = None
 ) -> pd.DataFrame:
@@ -67,18 +89,9 @@ def employer_response_times(
     [['a', 6.92, 2.38, 'answered'], ['b', 5.17, -1.37, 'answered'], ['c', nan, nan, 'ghosting candidate']]
     """  # noqa: E501
     now = as_of_timestamp(as_of)
-    iv = interviews(frames, ["company", "stage", "outcome", "ends_at", "feedback_by"])
-    ev = rows_of_interviews(frames, "employer_events", ["kind", "at"])
-    answers = (ev.assign(at=utc(ev["at"]), kind=ev["kind"].astype("str"))
-               .query("at <= @now and kind != 'info_request'")
-               .sort_values("at", kind="stable")
-               .drop_duplicates("interview_id")
-               .rename(columns={"at": "first_response_at", "kind": "first_response_kind"}))
-    out = (iv[iv["ends_at"] <= now]
-           .astype({"company": "str", "stage": "str", "outcome": "str"})
-           .assign(feedback_by=lambda d: pd.to_datetime(d["feedback_by"], errors="coerce")
-                   .astype("datetime64[us]"))
-           .merge(answers, on="interview_id", how="left"))
+    out = (ended(frames, now, ["stage", "outcome"])
+           .astype({"stage": "str", "outcome": "str"})
+           .merge(first_answers(frames, now), on="interview_id", how="left"))
     out["promised_at"] = end_of_day(out["feedback_by"], user_zone(frames))
     out["days_to_response"] = (out["first_response_at"] - out["ends_at"]) / _DAY
     out["days_late"] = (out["first_response_at"] - out["promised_at"]) / _DAY

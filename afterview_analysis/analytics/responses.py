@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from afterview_analysis.analytics._frames import (
+    categorical,
     interviews,
     period_start,
     rows_of_interviews,
@@ -58,8 +59,8 @@ _HOUR = pd.Timedelta(hours=1)
 
 def message_times(deadlines: pd.DataFrame) -> pd.DataFrame:
     """:func:`own_response_times` of a :func:`step_deadlines` table."""
-    rows = deadlines[deadlines["step"].astype("str").isin(OWN_KINDS)]
-    kind = pd.Categorical(rows["step"].astype("str"), categories=OWN_KINDS)
+    rows = deadlines[deadlines["step"].isin(OWN_KINDS)]
+    kind = categorical(rows["step"], OWN_KINDS)
     out = (rows.assign(kind=kind, sent_at=rows["done_at"], timing=rows["status"])
            .sort_values(["kind", "anchor_at"], kind="stable", na_position="last")
            .reset_index(drop=True))
@@ -99,10 +100,9 @@ def own_response_times(frames: Mapping[str, pd.DataFrame], as_of: Any = None) ->
 def summarise_own_times(times: pd.DataFrame) -> pd.DataFrame:
     """:func:`own_response_summary` of an :func:`own_response_times` table."""
     kinds = list(_TARGETS)
-    judged = times[times["timing"].astype("str").isin(JUDGED)]
-    kind = pd.Categorical(judged["kind"].astype("str"), categories=kinds)
-    counts = (pd.get_dummies(pd.Categorical(judged["timing"].astype("str"),
-                                            categories=TIMINGS))
+    judged = times[times["timing"].isin(JUDGED)]
+    kind = categorical(judged["kind"], kinds)
+    counts = (pd.get_dummies(categorical(judged["timing"], TIMINGS))
               .set_axis(judged.index).groupby(kind, observed=False).sum())
     out = pd.concat([
         judged.groupby(kind, observed=False).size().rename("due"),

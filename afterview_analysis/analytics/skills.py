@@ -97,7 +97,8 @@ def _areas(column: pd.Series) -> pd.Categorical:
     """The area labels as a categorical: a categorical column keeps its categories (the
     journal's order), text gets its values sorted."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return pd.Categorical(column.astype("str"), categories=column.cat.categories.astype("str"))
+        return pd.Categorical.from_codes(column.cat.codes,
+                                         categories=column.cat.categories.astype("str"))
     return pd.Categorical(column.astype("str"))
 
 
@@ -120,15 +121,16 @@ def score_history(
     [[2.0, 2.0], [3.0, 2.5], [4.0, 3.5]]
     """
     _check_window(window)
-    dated = interviews(frames, ["starts_at"]).rename(columns={"starts_at": "at"}).dropna()
+    start = interviews(frames, ["starts_at"]).set_index("interview_id")["starts_at"]
     parts = []
     for kind in _kinds(by):
         name, col = _KINDS[kind]
-        src = rows_of_interviews(frames, name, [col, "score"])
-        area = _areas(src[col])
-        per = (src.assign(area=area, score=scores(src["score"]))
-               .dropna(subset=["area", "score"])
-               .merge(dated, on="interview_id")
+        src = table(frames, name, ["interview_id", col, "score"])
+        ids = src["interview_id"].astype("str")
+        per = (pd.DataFrame({"interview_id": ids, "area": _areas(src[col]),
+                             "score": scores(src["score"]),
+                             "at": start.reindex(ids).set_axis(ids.index)})
+               .dropna(subset=["area", "score", "at"])  # only dated interviews of the journal
                .groupby(["area", "at", "interview_id"], observed=True)["score"]
                .agg(score="mean", n_questions="size")
                .reset_index())
@@ -141,7 +143,8 @@ def score_history(
         "kind": pd.CategoricalDtype([p["kind"].iloc[0] for p in parts]),
         "area": pd.CategoricalDtype(areas), "interview_id": "str", "n_questions": "int64"})
     out["rolling_mean"] = (out.groupby(["kind", "area"], observed=True)["score"]
-                           .transform(lambda s: s.rolling(window, min_periods=1).mean()))
+                           .rolling(window, min_periods=1).mean()
+                           .droplevel(["kind", "area"]))
     return out[list(_HISTORY_COLUMNS)]
 
 
@@ -273,20 +276,22 @@ _NO_MAP = "No kind of question is linked to this skill: note what to do differen
 def _asked(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per question text: its lowest score (the latest asking that scored it),
     its latest score, how often it was asked, the latest "next time" note."""
-    when = interviews(frames, ["company", "starts_at"]).rename(columns={"starts_at": "at"})
-    q = (rows_of_interviews(frames, "questions", ["text", "category", "score", "next_time"])
-         .assign(category=lambda d: d["category"].astype("str"),
-                 score=lambda d: scores(d["score"]))
-         .merge(when, on="interview_id", how="left")
-         .rename(columns={"text": "question"})
+    when = (interviews(frames, ["company", "starts_at"]).rename(columns={"starts_at": "at"})
+            .set_index("interview_id"))
+    src = rows_of_interviews(frames, "questions", ["text", "category", "score", "next_time"])
+    q = (pd.DataFrame({"question": src["text"].astype("category"),  # few texts, many rows
+                       "category": src["category"].astype("str"),
+                       "score": scores(src["score"]), "next_time": src["next_time"]})
+         .join(when.reindex(src["interview_id"]).set_axis(src.index))  # its interview's
          .sort_values("at", ascending=False, kind="stable", na_position="last"))
-    latest = q.groupby("question", sort=False).agg(
+    latest = q.groupby("question", sort=False, observed=True).agg(
         latest_score=("score", "first"), times_asked=("score", "size"),
         next_time=("next_time", "first"))
     lowest = (q.sort_values(["score", "at"], ascending=[True, False], na_position="last",
                             kind="stable")
               .drop_duplicates("question")[["question", "category", "score", "company", "at"]])
-    out = lowest.merge(latest.reset_index(), on="question", how="left")
+    out = (lowest.merge(latest.reset_index(), on="question", how="left")
+           .astype({"question": "str"}))
     practice = frames.get("practice")
     if practice is None or practice.empty or out.empty:
         return out.assign(practised_at=pd.NaT, practice_score=pd.NA)

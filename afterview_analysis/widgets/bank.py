@@ -96,13 +96,15 @@ def score_picture(askings: list[dict], practice: list[dict], zone: str = "UTC") 
                      f'y="{y(level) + 3.5:.1f}" font-size="10" text-anchor="end" '
                      f'fill="#555">{level}</text>')
     # dates: the first and the last, and between them those with room for their label
-    labelled: list[float] = []
-    for t in sorted({t for t, *_ in asked}, key=lambda t: (t not in (t0, t1), t)):
+    # (a date label is about 58 px wide at this size; labels keep 8 px apart)
+    taken: list[tuple[float, float]] = []
+    for t in sorted(set(times), key=lambda t: (t not in (t0, t1), t)):
         px = x(t)
-        if all(abs(px - other) >= 72 for other in labelled):
-            labelled.append(px)
-            anchor = "start" if px < left + 30 else "end" if px > width - right - 30 \
-                else "middle"
+        anchor = "start" if px < left + 30 else "end" if px > width - right - 30 \
+            else "middle"
+        lo = px if anchor == "start" else px - 58 if anchor == "end" else px - 29
+        if all(lo + 58 + 8 <= a or b + 8 <= lo for a, b in taken):
+            taken.append((lo, lo + 58))
             parts.append(f'<text x="{px:.1f}" y="{height - bottom + 16}" font-size="10" '
                          f'text-anchor="{anchor}" fill="#555">{esc(_date(t, zone))}</text>')
     line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v, _ in asked)
@@ -118,7 +120,8 @@ def score_picture(askings: list[dict], practice: list[dict], zone: str = "UTC") 
         said += "; practice: " + "; ".join(f"{v} on {_date(t, zone)}" for t, v in done)
     words = esc(f"Score over time (1 to 5): {said}")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{words}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" role="img" '
+            f'aria-label="{words}" '
             f'class="av-bank-score-picture"><title>{words}</title>{"".join(parts)}</svg>')
 
 
@@ -475,6 +478,18 @@ class PracticeView:
             f"<tbody>{rows}</tbody></table>")
 
 
+#: The prep sheet's classes as inline styles, for its preview in the widget (user text is
+#: escaped, so ``class="q"`` only ever comes from the sheet's own markup).
+_PREVIEW_STYLES = {
+    "q": "margin:.6rem 0;padding:.4rem .6rem;border-left:3px solid #4a6fa5",
+    "meta": "color:#555;font-size:.85rem",
+    "best": "white-space:pre-wrap;margin:.3rem 0",
+    "check": "list-style:none;padding-left:0",
+    "box": "display:inline-block;width:.9em;height:.9em;border:1px solid #333;"
+           "margin-right:.4em;vertical-align:-.1em",
+}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "company"
 
@@ -570,5 +585,7 @@ class PrepView:
         self.path = path
         self.status.value = ok_html(f"Saved {path}: open it in your browser and print it.")
         body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+        for name, style in _PREVIEW_STYLES.items():  # the page's look, without a <style>
+            body = body.replace(f'class="{name}"', f'class="{name}" style="{style}"')
         self.preview.value = f'<div style="max-width:50rem">{body}</div>'
         return path
