@@ -137,6 +137,9 @@ def test_prep_view_saves_a_sheet_and_never_overwrites_another(demo_journal, tmp_
     first = view.path
     assert first is not None and first.exists() and "Saved" in view.status.value
     assert "Ask before you leave" in view.preview.value
+    # the preview looks like the page: checkboxes to tick, questions set off by a rule
+    assert 'class="check" style="list-style:none' in view.preview.value
+    assert 'class="q" style="margin:.6rem 0;padding:.4rem .6rem;border-left' in view.preview.value
     first.write_text("someone else's notes", encoding="utf-8")
     view.stage.value = "final"
     second = view.make()

@@ -478,6 +478,18 @@ class PracticeView:
             f"<tbody>{rows}</tbody></table>")
 
 
+#: The prep sheet's classes as inline styles, for its preview in the widget (user text is
+#: escaped, so ``class="q"`` only ever comes from the sheet's own markup).
+_PREVIEW_STYLES = {
+    "q": "margin:.6rem 0;padding:.4rem .6rem;border-left:3px solid #4a6fa5",
+    "meta": "color:#555;font-size:.85rem",
+    "best": "white-space:pre-wrap;margin:.3rem 0",
+    "check": "list-style:none;padding-left:0",
+    "box": "display:inline-block;width:.9em;height:.9em;border:1px solid #333;"
+           "margin-right:.4em;vertical-align:-.1em",
+}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "company"
 
@@ -573,5 +585,7 @@ class PrepView:
         self.path = path
         self.status.value = ok_html(f"Saved {path}: open it in your browser and print it.")
         body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+        for name, style in _PREVIEW_STYLES.items():  # the page's look, without a <style>
+            body = body.replace(f'class="{name}"', f'class="{name}" style="{style}"')
         self.preview.value = f'<div style="max-width:50rem">{body}</div>'
         return path

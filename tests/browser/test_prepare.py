@@ -46,6 +46,22 @@ def test_app_prepare_shows_the_bank_and_keeps_a_best_answer(page, app):
     page.locator(".av-bank-status").get_by_text("Best answer kept").wait_for(timeout=30_000)
     rows = journal_rows(app.journal, "SELECT best_answer FROM question_groups")
     assert "Start from the decision the numbers serve." in [r["best_answer"] for r in rows]
+    # the score over time is drawn, with dates under it, and said in words
+    picture = page.locator(".av-bank-detail svg.av-bank-score-picture").first
+    picture.wait_for(state="visible", timeout=30_000)
+    box = picture.bounding_box()
+    assert box["width"] > 300 and box["height"] > 80
+    assert "Score over time" in picture.get_attribute("aria-label")
+    assert picture.locator("text").filter(has_text="-").count() >= 2  # dates on the axis
+    # your own questions to ask: typed, kept, and on the sheet instead of the suggestions
+    page.locator(".av-prep-questions textarea").first.fill("Who would I work with most?")
+    page.locator(".av-prep-questions-save button, button.av-prep-questions-save").first.click()
+    page.locator(".av-prep-questions-status").get_by_text("Kept 1 question").wait_for(
+        timeout=30_000)
+    page.locator(".av-prep-preview").get_by_text("Who would I work with most?").wait_for(
+        timeout=30_000)
+    rows = journal_rows(app.journal, "SELECT questions_to_ask FROM profile")
+    assert rows[0]["questions_to_ask"] == "Who would I work with most?"
     shoot(page, "voila-4-prepare")
 
 
