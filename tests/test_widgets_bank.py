@@ -217,7 +217,8 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     practice_journal(journal, 5, 6)
     view = PracticeView(journal)
     text = view.sentence.value
-    assert "practised questions scored higher" in text and "2.5 points higher" in text
+    assert text.startswith("<p><b>Practice: practised questions scored higher.</b></p>")
+    assert "2.5 points higher" in text  # the numbers after the answer
     assert "n = 5 practised, 6 unpractised askings, in the 1 category with" in text
     assert "95 % interval" in text
     assert view.table.value == ""
