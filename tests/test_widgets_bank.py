@@ -236,6 +236,15 @@ def test_practice_view_on_the_demo(demo_journal):
     assert live_markup(view) == []
 
 
+def test_a_long_history_says_its_ends_in_words(journal):
+    for day in range(10):
+        log(journal, f"C{day}", day, [("Why do you want to work here?", "motivation",
+                                       1 + day % 5)])
+    view = BankView(journal, now=lambda: NOW)
+    assert "1 → 2 → 3 … 3 → 4 → 5, 10 askings" in view.detail.value
+    assert view.detail.value.count("<circle") == 10
+
+
 def test_date_labels_of_a_long_history_never_overlap():
     import re
     from datetime import timedelta

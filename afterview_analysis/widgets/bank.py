@@ -313,7 +313,10 @@ class BankView:
             f"<td>{esc(a['text'])}</td>"
             f"<td>{'your choice' if a['pinned'] else format(a['similarity'], '.2f')}</td></tr>"
             for a in g["askings"])
-        scores = " → ".join(str(a["score"]) for a in g["askings"])
+        every = [str(a["score"]) for a in g["askings"]]
+        # a long history: its ends in words (every score is in the picture and the table)
+        scores = (" → ".join(every) if len(every) <= 8 else
+                  f"{' → '.join(every[:3])} … {' → '.join(every[-3:])}, {len(every)} askings")
         legend = ("; blue dots: your score in each interview; hollow orange dots: your "
                   "practice self-scores" if g["practice"] else "")
         parts = [
