@@ -41,6 +41,7 @@ __all__ = [
     "KIND_WORDS",
     "MESSAGE_STEP",
     "RECORD_TYPES",
+    "TIMED_KINDS",
     "TONES",
     "AfterviewError",
     "Category",
@@ -199,6 +200,16 @@ MESSAGE_STEP: dict[MessageKind, Step] = {
     MessageKind.FOLLOW_UP: Step.FOLLOW_UP,
     MessageKind.REFERENCE_HEADS_UP: Step.CONTACT_REFERENCES,
 }
+
+#: The messages whose speed the analysis's "how fast you answer" measures, in the order
+#: it lists them. Each has a deadline in ``rules``: the thank-you and the follow-up by
+#: their playbook step (:data:`MESSAGE_STEP`), the information reply 24 h after the
+#: request.
+TIMED_KINDS: tuple[MessageKind, ...] = (
+    MessageKind.THANK_YOU,
+    MessageKind.INFO_REPLY,
+    MessageKind.FOLLOW_UP,
+)
 
 
 class Channel(StrEnum):

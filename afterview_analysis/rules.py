@@ -237,7 +237,7 @@ def end_of_day(day: date | pd.Series, zone: str | tzinfo | None) -> datetime | p
     """
     z = _zone(zone)
     if _is_column(day):
-        ends = {d: _end_of_day(d.date(), z) for d in day.dropna().unique()}
+        ends = {d: _end_of_day(d.date(), z) for d in day.dropna().unique().to_pydatetime()}
         return day.map(ends).astype("datetime64[us, UTC]")
     return _end_of_day(day, z)
 

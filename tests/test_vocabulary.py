@@ -59,3 +59,21 @@ def test_the_checker_catches_a_drifted_list(monkeypatch):
 
     grown = StrEnum("MessageKind", {m.name: m.value for m in MessageKind} | {"X": "x"})
     assert _schema_checks()[("messages", "kind")] != {m.value for m in grown}
+
+
+def test_the_timed_messages_are_the_vocabularys():
+    """How fast you answer measures the message kinds records.TIMED_KINDS declares, in
+    its order: each has rows in the deadlines table (a step of its own name) and a target
+    in words, and a kind outside it (the heads-up) is not measured there."""
+    from afterview_analysis.analytics import compliance, responses
+    from afterview_analysis.analytics._examples import tiny_frames
+    from afterview_analysis.records import TIMED_KINDS
+
+    assert [kind.value for kind in TIMED_KINDS] == responses.OWN_KINDS
+    assert all(kind.value in compliance.STEPS for kind in TIMED_KINDS)
+    summary = responses.own_response_summary(tiny_frames(), as_of="2026-04-01")
+    assert summary["kind"].tolist() == responses.OWN_KINDS
+    assert summary["target"].str.len().gt(0).all()
+    assert MessageKind.REFERENCE_HEADS_UP not in TIMED_KINDS
+    assert "reference_heads_up" not in set(
+        responses.own_response_times(tiny_frames(), as_of="2026-04-01")["kind"])

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from afterview_analysis.analytics._frames import rows_of_interviews, utc
+from afterview_analysis.analytics._frames import interviews, table, utc
 from afterview_analysis.records import MESSAGE_STEP, Step
 
 __all__ = ["done_by_step", "done_moments"]
@@ -24,12 +24,18 @@ __all__ = ["done_by_step", "done_moments"]
 _STEPS = [s.value for s in Step]
 
 
+def _rows(frames: Mapping[str, pd.DataFrame], name: str, columns: list[str]) -> pd.DataFrame:
+    df = table(frames, name, ["interview_id", *columns])
+    return df[columns].assign(interview_id=df["interview_id"].astype("str"))
+
+
 def _done(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
     """Every moment, by ``now``, at which a step counted as done: ``interview_id``,
-    ``step`` (text), ``at``; an interview may have several for one step."""
-    ticked = rows_of_interviews(frames, "playbook_steps", ["step", "done_at"])
-    sent = rows_of_interviews(frames, "messages", ["kind", "sent_at"])
-    heads = rows_of_interviews(frames, "heads_ups", ["sent_at"])
+    ``step`` (text), ``at``; an interview may have several for one step, and rows of
+    interviews the journal does not hold are kept (the callers pick their interviews)."""
+    ticked = _rows(frames, "playbook_steps", ["step", "done_at"])
+    sent = _rows(frames, "messages", ["kind", "sent_at"])
+    heads = _rows(frames, "heads_ups", ["sent_at"])
     by_message = {kind.value: step.value for kind, step in MESSAGE_STEP.items()}
     done = pd.concat([
         ticked.assign(step=ticked["step"].astype("str"), at=utc(ticked["done_at"])),
@@ -43,8 +49,11 @@ def done_moments(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.Da
     """When each playbook step first counted as done, by ``now``, as the agenda counts it
     (rules.steps_for): ticked on the form, or the matching message sent
     (records.MESSAGE_STEP), or a reference's heads-up sent. Columns ``interview_id``,
-    ``step`` (text), ``done_at``; one row per step done."""
-    return (_done(frames, now).groupby(["interview_id", "step"], as_index=False)["at"].min()
+    ``step`` (text), ``done_at``; one row per step done, for the interviews of the journal."""
+    known = interviews(frames)["interview_id"]
+    done = _done(frames, now)
+    return (done[done["interview_id"].isin(known)]
+            .groupby(["interview_id", "step"], as_index=False)["at"].min()
             .rename(columns={"at": "done_at"}))
 
 
@@ -52,6 +61,6 @@ def done_by_step(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
                  ids: pd.Series) -> pd.DataFrame:
     """:func:`done_moments` as one column per step (every step), one row per id of
     ``ids`` (in its order and index); NaT where not done."""
-    first = _done(frames, now).groupby(["interview_id", "step"])["at"].min().unstack()
-    return (ids.rename("interview_id").to_frame().join(first, on="interview_id")
-            .reindex(columns=_STEPS).astype("datetime64[us, UTC]"))
+    first = (_done(frames, now).groupby(["interview_id", "step"])["at"].min().unstack()
+             .reindex(index=ids, columns=_STEPS).set_axis(ids.index))
+    return pd.DataFrame({step: utc(first[step]) for step in _STEPS}, index=ids.index)

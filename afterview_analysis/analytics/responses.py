@@ -30,6 +30,7 @@ from afterview_analysis.analytics._frames import (
 from afterview_analysis.analytics._stats import quartiles, wilson_interval
 from afterview_analysis.analytics.compliance import JUDGED, STATUSES, step_deadlines
 from afterview_analysis.analytics.employer import GHOSTING_AFTER
+from afterview_analysis.records import TIMED_KINDS, MessageKind
 from afterview_analysis.rules import (
     FOLLOW_UP_AFTER,
     FOLLOW_UP_TOLERANCE,
@@ -49,8 +50,9 @@ __all__ = [
     "summarise_own_times",
 ]
 
-#: The messages :func:`own_response_times` expects, in its order (its ``kind`` categories).
-OWN_KINDS = ["thank_you", "info_reply", "follow_up"]
+#: The messages :func:`own_response_times` expects, in its order (its ``kind`` categories):
+#: the message kinds the records vocabulary declares timed (``records.TIMED_KINDS``).
+OWN_KINDS = [kind.value for kind in TIMED_KINDS]
 #: Its ``timing`` categories: the statuses of :func:`step_deadlines`.
 TIMINGS = STATUSES
 
@@ -120,12 +122,14 @@ def summarise_own_times(times: pd.DataFrame) -> pd.DataFrame:
                 "on_time", "too_early", "late", "missing", "share_on_time", "low", "high"]]
 
 
-_TARGETS = {
-    "thank_you": f"within {THANK_YOU_WITHIN / _HOUR:.0f} h of the end",
-    "info_reply": f"within {INFO_REPLY_WITHIN / _HOUR:.0f} h of the request",
-    "follow_up": f"{FOLLOW_UP_AFTER.days} days after the promised date "
-                 f"(+/- {FOLLOW_UP_TOLERANCE.days} days)",
+#: Each timed message's target, in words (one per kind of :data:`OWN_KINDS`, in its order).
+_TARGET_WORDS = {
+    MessageKind.THANK_YOU: f"within {THANK_YOU_WITHIN / _HOUR:.0f} h of the end",
+    MessageKind.INFO_REPLY: f"within {INFO_REPLY_WITHIN / _HOUR:.0f} h of the request",
+    MessageKind.FOLLOW_UP: f"{FOLLOW_UP_AFTER.days} days after the promised date "
+                           f"(+/- {FOLLOW_UP_TOLERANCE.days} days)",
 }
+_TARGETS = {kind.value: _TARGET_WORDS[kind] for kind in TIMED_KINDS}
 
 
 def own_response_summary(

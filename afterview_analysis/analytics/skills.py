@@ -180,10 +180,9 @@ def trends_from_history(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in _TREND_COLUMNS}).astype(
             {"kind": "str", "area": "str", "n": "int64", "verdict": "str"})
     x = (history["at"] - history["at"].min()) / _DAYS
-    keys = history[["kind", "area"]].astype("str")
     rows = [{"kind": kind, "area": area} | _trend_row(part, x, window, min_n, confidence)
-            for (kind, area), part in history.groupby([keys["kind"], keys["area"]],
-                                                      sort=False)]
+            for (kind, area), part in history.groupby(["kind", "area"], sort=False,
+                                                      observed=True, dropna=False)]
     out = pd.DataFrame(rows, columns=_TREND_COLUMNS)
     return out.astype({"kind": "str", "area": "str", "verdict": "str",
                        "first_at": "datetime64[us, UTC]", "last_at": "datetime64[us, UTC]"})
