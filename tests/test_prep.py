@@ -172,3 +172,24 @@ def test_prep_starts_light_no_plots_widgets_or_pandas(demo_journal, tmp_path):
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert "afterview_analysis" in loaded
     assert not loaded & {"matplotlib", "ipywidgets", "pandas", "numpy", "jinja2"}
+
+
+def test_a_focus_skill_whose_questions_are_listed_under_another_says_so(journal):
+    from datetime import UTC, datetime, timedelta
+
+    from afterview_analysis.records import Interview, Question, SkillScore
+
+    for day in range(3):  # one motivation question; communication and preparation both weak
+        iv = Interview(company="Acme", role="Analyst",
+                       starts_at=datetime(2026, 1, 5, 10, tzinfo=UTC) + timedelta(days=day))
+        journal.save_interview(
+            iv, questions=[Question(interview_id=iv.id, text="Why us?", category="motivation",
+                                    score=2)],
+            skill_scores=[SkillScore(interview_id=iv.id, skill="communication", score=1),
+                          SkillScore(interview_id=iv.id, skill="preparation", score=2)])
+    sheet = prep.prep_sheet(journal, "Acme")
+    first, second = sheet["focus"][:2]
+    assert (first["skill"], [q["text"] for q in first["questions"]]) == ("communication",
+                                                                         ["Why us?"])
+    assert second["skill"] == "preparation" and second["questions"] == []
+    assert "No other question of the kinds that practise it yet" in prep.render_html(sheet)

@@ -217,7 +217,8 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     practice_journal(journal, 5, 6)
     view = PracticeView(journal)
     text = view.sentence.value
-    assert "practised questions scored higher" in text and "2.5 points higher" in text
+    assert text.startswith("<p><b>Practice: practised questions scored higher.</b></p>")
+    assert "2.5 points higher" in text  # the numbers after the answer
     assert "n = 5 practised, 6 unpractised askings, in the 1 category with" in text
     assert "95 % interval" in text
     assert view.table.value == ""
@@ -233,6 +234,15 @@ def test_practice_view_on_the_demo(demo_journal):
     view.toggle.value = True
     assert "n = " in view.sentence.value and "system design" in view.table.value
     assert live_markup(view) == []
+
+
+def test_a_long_history_says_its_ends_in_words(journal):
+    for day in range(10):
+        log(journal, f"C{day}", day, [("Why do you want to work here?", "motivation",
+                                       1 + day % 5)])
+    view = BankView(journal, now=lambda: NOW)
+    assert "1 → 2 → 3 … 3 → 4 → 5, 10 askings" in view.detail.value
+    assert view.detail.value.count("<circle") == 10
 
 
 def test_date_labels_of_a_long_history_never_overlap():

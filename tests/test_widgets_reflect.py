@@ -245,7 +245,7 @@ def test_the_demo_button_at_the_top_loads_the_demo_beside_your_journal(tmp_path)
     assert Journal(own).is_empty()  # your journal got nothing
     assert Journal(tmp_path / "demo.sqlite").counts()["interviews"] > 30
     assert "Reload this page" in start.status.value
-    assert start.demo_button.layout.display == "none"
+    assert start.demo_button.layout.display == "none" and start.summary.value == ""
 
 
 def test_a_demo_marker_that_cannot_be_written_is_one_line_and_changes_nothing(
@@ -264,6 +264,7 @@ def test_a_demo_marker_that_cannot_be_written_is_one_line_and_changes_nothing(
     assert not _marker(own).exists() and not showing_demo(own)
     assert list(tmp_path.glob(".*.part")) == []
     assert start.demo_button.layout.display is None and Journal(own).is_empty()
+    assert "Nothing to reflect on yet" in start.summary.value  # still what to do
     monkeypatch.undo()
     start.demo_button.click()
     assert showing_demo(own) and "Reload this page" in start.status.value

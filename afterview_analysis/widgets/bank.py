@@ -313,7 +313,10 @@ class BankView:
             f"<td>{esc(a['text'])}</td>"
             f"<td>{'your choice' if a['pinned'] else format(a['similarity'], '.2f')}</td></tr>"
             for a in g["askings"])
-        scores = " → ".join(str(a["score"]) for a in g["askings"])
+        every = [str(a["score"]) for a in g["askings"]]
+        # a long history: its ends in words (every score is in the picture and the table)
+        scores = (" → ".join(every) if len(every) <= 8 else
+                  f"{' → '.join(every[:3])} … {' → '.join(every[-3:])}, {len(every)} askings")
         legend = ("; blue dots: your score in each interview; hollow orange dots: your "
                   "practice self-scores" if g["practice"] else "")
         parts = [
@@ -405,8 +408,9 @@ class BankView:
         self._done("Split off: that asking is a question of its own now.", key)
 
 
-def practice_sentence(effect: dict) -> str:
-    """The answer first: did practised questions score better? (escaped HTML)."""
+def practice_parts(effect: dict) -> tuple[str, str]:
+    """The answer first, then the numbers behind it: did practised questions score better
+    than unpractised ones of the same category? (both escaped HTML)."""
     from afterview_analysis.analytics.bank import MIN_PRACTISED
 
     n1, n0 = effect["n_compared_practised"], effect["n_compared_unpractised"]
@@ -415,18 +419,23 @@ def practice_sentence(effect: dict) -> str:
              if cats else "no category has 2 of each yet")
     if effect["verdict"] == "not enough data":
         return ("Practice: not enough data yet to tell whether practised questions score "
-                "better than unpractised ones of the same category. It takes "
-                f"{MIN_PRACTISED} askings after a practice and {MIN_PRACTISED} without, in "
-                f"categories that have at least 2 of each (now {n1} and {n0}, {where}; "
-                f"{effect['n_practised']} askings after a practice in all).")
+                "better than unpractised ones of the same category.",
+                f"It takes {MIN_PRACTISED} askings after a practice and {MIN_PRACTISED} "
+                f"without, in categories that have at least 2 of each (now {n1} and {n0}, "
+                f"{where}; {effect['n_practised']} askings after a practice in all).")
     way = "higher" if effect["diff"] >= 0 else "lower"
     left = effect["n_practised"] - n1
     aside = (f"; {left} more askings after a practice are in categories without enough "
              "unpractised ones to compare with" if left else "")
-    return (f"Practice: {esc(effect['verdict'])}. Practised questions scored "
-            f"{abs(effect['diff']):.1f} points {way} than unpractised ones of the same "
-            f"category (n = {n1} practised, {n0} unpractised askings, {where}; "
-            f"{_interval(effect['low'], effect['high'])}{aside}).")
+    return (f"Practice: {esc(effect['verdict'])}.",
+            f"Practised questions scored {abs(effect['diff']):.1f} points {way} than "
+            f"unpractised ones of the same category (n = {n1} practised, {n0} unpractised "
+            f"askings, {where}; {_interval(effect['low'], effect['high'])}{aside}).")
+
+
+def practice_sentence(effect: dict) -> str:
+    """:func:`practice_parts` as one sentence (escaped HTML)."""
+    return " ".join(practice_parts(effect))
 
 
 class PracticeView:
@@ -439,7 +448,8 @@ class PracticeView:
         self.journal = journal
         # ``frames``: the journal's frames when the page has read them already
         self.effect = practice_effect(journal.frames() if frames is None else frames)
-        self.sentence = css(ipw.HTML(f"<p>{practice_sentence(self.effect)}</p>"),
+        answer, numbers = practice_parts(self.effect)
+        self.sentence = css(ipw.HTML(f"<p><b>{answer}</b></p><p><small>{numbers}</small></p>"),
                             "av-practice-sentence")
         self.toggle = css(ipw.ToggleButton(description="Show the numbers", icon="table",
                                             layout=ipw.Layout(width="max-content")),

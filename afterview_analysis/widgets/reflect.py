@@ -188,6 +188,7 @@ class ReflectStart:
         if journal is None:
             return None
         self.demo_button.layout.display = "none"
+        self.summary.value = ""  # "nothing to reflect on yet" is no longer what to do
         self.status.value = ok_html(
             "The demo job search is loaded into a separate journal (yours is untouched), and "
             "every page of the workbook shows it now. Reload this page (in JupyterLab: run "
