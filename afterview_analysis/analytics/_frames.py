@@ -100,7 +100,7 @@ def rows_of_interviews(
     scores of an interview a caller has filtered out: they are left out everywhere)."""
     columns = [c for c in columns if c != "interview_id"]
     df = table(frames, name, ["interview_id", *columns])
-    known = interviews(frames)["interview_id"]
+    known = table(frames, "interviews", ["id"])["id"].astype("str")
     out = df[columns].assign(interview_id=df["interview_id"].astype("str"))
     return out[out["interview_id"].isin(known)][["interview_id", *columns]]
 

@@ -62,5 +62,6 @@ def done_by_step(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
     """:func:`done_moments` as one column per step (every step), one row per id of
     ``ids`` (in its order and index); NaT where not done."""
     first = (_done(frames, now).groupby(["interview_id", "step"])["at"].min().unstack()
-             .reindex(index=ids, columns=_STEPS).set_axis(ids.index))
-    return pd.DataFrame({step: utc(first[step]) for step in _STEPS}, index=ids.index)
+             .reindex(index=ids).set_axis(ids.index))
+    never = pd.Series(pd.NaT, index=ids.index, dtype="datetime64[us, UTC]")
+    return pd.DataFrame({step: first.get(step, never) for step in _STEPS})

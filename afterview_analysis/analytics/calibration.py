@@ -83,7 +83,7 @@ def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 def _mean_score(frames: Mapping[str, pd.DataFrame], name: str) -> pd.Series:
     """Mean score of each interview's rows in ``frames[name]``, by interview id."""
     rows = rows_of_interviews(frames, name, ["score"])
-    return scores(rows["score"]).groupby(rows["interview_id"]).mean()
+    return scores(rows["score"]).groupby(rows["interview_id"], sort=False).mean()
 
 
 def calibration(frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES) -> pd.DataFrame:

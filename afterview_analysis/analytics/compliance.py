@@ -136,17 +136,15 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
              .reset_index(drop=True))
     due = deadlines(times["ends_at"], times["feedback_by"], user_zone(frames))
     done = done_by_step(frames, now, times["interview_id"])
-    parts = []
-    for step in (s for s in Step if s in DEADLINES):
-        follow_up = step == Step.FOLLOW_UP
-        part = times[["interview_id", "company", "starts_at"]].assign(
-            step=step.value, anchor_at=due[step] if follow_up else times["ends_at"],
-            due_at=due[step], done_at=done[step.value])
-        window = FOLLOW_UP_TOLERANCE if follow_up else pd.Timedelta(0)
-        early = part["due_at"] - window if follow_up else _never(part.index)
-        answered = (times["first_response_at"] <= part["due_at"]) & follow_up
-        part["status"] = _status(part, now, early, part["due_at"] + window, answered)
-        parts.append(part)
+    steps = pd.concat([times.assign(step=step.value, due_at=due[step], done_at=done[step.value])
+                       for step in DEADLINES], ignore_index=True)
+    # the follow-up's clock starts at its due moment, and it has a window either side
+    follow_up = steps["step"] == Step.FOLLOW_UP.value
+    steps["anchor_at"] = steps["due_at"].where(follow_up, steps["ends_at"])
+    early = (steps["due_at"] - FOLLOW_UP_TOLERANCE).where(follow_up)
+    late = (steps["due_at"] + FOLLOW_UP_TOLERANCE).where(follow_up, steps["due_at"])
+    answered = (steps["first_response_at"] <= steps["due_at"]) & follow_up
+    steps["status"] = _status(steps, now, early, late, answered)
     requests = (_info_requests(frames, now)
                 .merge(times[["interview_id", "company", "starts_at"]], on="interview_id",
                        how="left")
@@ -157,7 +155,7 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
                                  never)
     cols = ["interview_id", "company", "starts_at", "step", "anchor_at", "due_at", "done_at",
             "hours", "status"]
-    out = pd.concat([*parts, requests], ignore_index=True)
+    out = pd.concat([steps, requests], ignore_index=True)
     out = out.reindex(columns=cols).assign(
         hours=lambda d: (utc(d["done_at"]) - utc(d["anchor_at"])) / _HOUR)
     for col in ("starts_at", "anchor_at", "due_at", "done_at"):
