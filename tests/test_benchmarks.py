@@ -93,3 +93,18 @@ def test_reflect_picker_splits_each_change_into_the_figure_and_the_rest(tmp_path
     t = bench._picker(tmp_path, 60, 1)
     assert t["build"] > 0 and t["png"] > 0 and t["rest"] > 0
     assert t["total"] >= t["rest"] and t["read"] > 0
+
+
+def test_the_interaction_benchmark_clicks_what_it_says():
+    """Each action is the form's own click, on a journal of the stated size, and comes
+    with its ratio to reading that journal in the same run."""
+    rows = _load("bench_interaction").run(quick=True)
+    assert rows[0]["measure"] == "Journal.frames(), 200 interviews"
+    timed = {r["measure"].split(",")[0]: r for r in rows[1:]}
+    assert set(timed) == {"save a new interview in the form", "save an edited interview again",
+                          "Messages: change the tone (draft rendered again)",
+                          "Messages: change the recipient (draft rendered again)",
+                          "Messages: mark the draft sent"}
+    for row in timed.values():
+        assert row["value"] > 0 and row["ratio"] == row["value"] / rows[0]["value"]
+        assert row["ok"] == (row["value"] < 0.1)
