@@ -75,6 +75,12 @@ def _range(low: Any, high: Any, fmt: str = ".1f") -> str:
         f"{_num(low, fmt)} to {_num(high, fmt)}"
 
 
+def _share_range(low: Any, high: Any) -> str:
+    """ "95 % range 63% to 87%": a share's Wilson score interval, in words."""
+    return "no range yet" if pd.isna(low) or pd.isna(high) else \
+        f"95 % range {_pct(low)} to {_pct(high)}"
+
+
 def _day(ts: Any) -> str:
     return "–" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")
 
@@ -356,8 +362,9 @@ def on_time(r: Reflection) -> Section:
     due = s[s["due"] > 0]
     if due.empty:
         return Section(question, "Nothing has fallen due yet.")
-    parts = [f"{int(row.on_time)} of {int(row.due)} {_OWN[row.kind]}" for row in due.itertuples()]
-    answer = "On time: " + ", ".join(parts) + "."
+    parts = [f"{int(row.on_time)} of {int(row.due)} {_OWN[row.kind]} "
+             f"({_share_range(row.low, row.high)})" for row in due.itertuples()]
+    answer = "On time: " + "; ".join(parts) + "."
     note = ("On time means: a thank-you within 48 h of the end, a reply within 24 h of the "
             f"request, a follow-up within {an.FOLLOW_UP_TOLERANCE.days} days of a week after "
             "the date they gave. The same count as the playbook habits below.")
@@ -446,8 +453,9 @@ def habits(r: Reflection) -> Section:
                   f"were done on time so far, the same share for every step.")
     else:
         answer = (f"You most often {_words(best['step'])} on time ({int(best['on_time'])} "
-                  f"of {int(best['due'])}); least often {_words(worst['step'])} "
-                  f"({int(worst['on_time'])} of {int(worst['due'])}).")
+                  f"of {int(best['due'])}, {_share_range(best['low'], best['high'])}); least "
+                  f"often {_words(worst['step'])} ({int(worst['on_time'])} of "
+                  f"{int(worst['due'])}, {_share_range(worst['low'], worst['high'])}).")
     from afterview_analysis.plots import plot_compliance
 
     table = c.assign(step=c["step"].map(_words), share=c["share_on_time"].map(_pct),

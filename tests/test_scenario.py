@@ -3,6 +3,7 @@ computation (numpy, scipy, plain Python) on the numbers the scenario was built f
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -130,4 +131,14 @@ def test_the_story_tells_the_planted_truths(scenario):
     assert story.practise_next(r).answer.startswith("Practise culture fit next")
     improving = story.improving(r).answer
     assert "improving: communication" in improving and "declining: problem solving" in improving
-    assert "On time: 7 of 10 thank-you notes, 1 of 1 replies" in story.on_time(r).answer
+    on_time = story.on_time(r).answer
+    # each share carries its 95 % Wilson score interval, worked out here by scipy
+    wilson = stats.binomtest(7, 10).proportion_ci(0.95, method="wilson")
+    assert (f"On time: 7 of 10 thank-you notes (95 % range {wilson.low:.0%} to "
+            f"{wilson.high:.0%}); 1 of 1 replies") in on_time, on_time
+    habits = story.habits(r).answer
+    said = re.findall(r"(\d+) of (\d+), 95 % range (\d+)% to (\d+)%", habits)
+    assert len(said) == 2, habits  # the best habit and the worst, each with its range
+    for k, n, low, high in said:
+        ci = stats.binomtest(int(k), int(n)).proportion_ci(0.95, method="wilson")
+        assert (int(low), int(high)) == (round(ci.low * 100), round(ci.high * 100)), habits
