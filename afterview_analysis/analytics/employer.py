@@ -124,8 +124,8 @@ def summarise_employer_times(times: pd.DataFrame, by: str | None = "stage") -> p
         seen = set(stage.dropna())
         order = [s.value for s in Stage if s.value in seen] + sorted(seen - set(Stage))
         key = stage.astype(pd.CategoricalDtype(order))
-    elif by:
-        key = times[by].astype("str")
+    elif by:  # by name; a categorical key is factorised once for the five groupings
+        key = times[by].astype("str").astype("category")
     else:
         key = pd.Series(0, index=times.index).astype(pd.CategoricalDtype([0]))
     ghosting = (times["status"] == "ghosting candidate").astype("int64")

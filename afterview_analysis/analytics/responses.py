@@ -167,13 +167,14 @@ def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.D
     period = period_start(starts["starts_at"], freq)
     q = (rows_of_interviews(frames, "questions", ["category", "minutes"])
          .merge(starts.assign(period=period), on="interview_id", how="left")
-         .assign(minutes=lambda d: scores(d["minutes"]),
-                 category=lambda d: d["category"].astype("str"))
+         .assign(minutes=lambda d: scores(d["minutes"]))
          .dropna(subset=["minutes", "period", "category"]))
     cols = ["category", "period", "n", "median", "q1", "q3"]
     if q.empty:
         return pd.DataFrame(columns=cols)
-    out = quartiles(q["minutes"], [q["category"], q["period"]], "x")
+    category = q["category"].astype("category")
+    category = category.cat.reorder_categories(sorted(category.cat.categories))  # by name
+    out = quartiles(q["minutes"], [category, q["period"]], "x")
     out = out.set_axis([c.removeprefix("x_") for c in out.columns], axis=1).reset_index()
     out = out[out["n"] > 0].reset_index(drop=True)
     return out.astype({"category": "str", "period": "datetime64[us]", "n": "int64"})[cols]
