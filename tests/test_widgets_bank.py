@@ -262,3 +262,22 @@ def test_date_labels_of_a_long_history_never_overlap():
     assert len(labels) >= 4
     spans = sorted((float(x) - {"start": 0, "middle": 29, "end": 58}[a],) for x, a, _ in labels)
     assert all(b[0] - a[0] >= 58 + 8 for a, b in itertools.pairwise(spans))
+
+
+def _asked_rows(html: str) -> int:
+    return html.count("<tr><td>")
+
+
+def test_six_askings_are_one_table_and_seven_fold_all_but_the_latest_five(journal):
+    """Six askings: every one in one table. Seven: the latest five, then every one of the
+    seven under "All 7 askings" (the best answer and practice stay near the top)."""
+    for day in range(7):
+        log(journal, f"C{day}", day, [("Why do you want to work here?", "motivation", 3)])
+        html = BankView(journal, now=lambda: NOW).detail.value
+        if day == 5:  # six askings
+            assert _asked_rows(html) == 6 and "<details>" not in html
+    assert "The latest 5 of 7 askings:" in html and "<summary>All 7 askings</summary>" in html
+    shown, folded = html.split("<details>")
+    assert _asked_rows(shown) == 5 and _asked_rows(folded) == 7
+    table = shown[shown.index("<table>"):]  # (the picture above names every asking)
+    assert "<td>C0</td>" not in table and "<td>C6</td>" in table and "<td>C0</td>" in folded

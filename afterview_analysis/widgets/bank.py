@@ -125,6 +125,10 @@ def score_picture(askings: list[dict], practice: list[dict], zone: str = "UTC") 
             f'class="av-bank-score-picture"><title>{words}</title>{"".join(parts)}</svg>')
 
 
+#: Askings listed in an open question before the rest fold under "All N askings".
+_ASKINGS_SHOWN = 5
+
+
 class BankView:
     """The question bank of one journal (see the module doc)."""
 
@@ -307,12 +311,27 @@ class BankView:
 
     def _detail_html(self, g: dict) -> str:
         z = self.zone
-        rows = "".join(
-            f"<tr><td>{esc(a['company'])}</td><td>{esc(_STAGE_WORDS.get(a['stage'], ''))}</td>"
-            f"<td>{_date(a['at'], z)}</td><td>{a['score']}</td>"
-            f"<td>{esc(a['text'])}</td>"
-            f"<td>{'your choice' if a['pinned'] else format(a['similarity'], '.2f')}</td></tr>"
-            for a in g["askings"])
+
+        def table(askings: list[dict]) -> str:
+            rows = "".join(
+                f"<tr><td>{esc(a['company'])}</td>"
+                f"<td>{esc(_STAGE_WORDS.get(a['stage'], ''))}</td>"
+                f"<td>{_date(a['at'], z)}</td><td>{a['score']}</td>"
+                f"<td>{esc(a['text'])}</td><td>"
+                f"{'your choice' if a['pinned'] else format(a['similarity'], '.2f')}</td></tr>"
+                for a in askings)
+            return ("<table><thead><tr><th>company</th><th>stage</th><th>date</th>"
+                    "<th>score</th><th>as you wrote it</th><th>similarity</th></tr></thead>"
+                    f"<tbody>{rows}</tbody></table>")
+
+        askings = g["askings"]
+        if len(askings) <= _ASKINGS_SHOWN + 1:
+            asked = table(askings)
+        else:  # a long history: the latest few, every one a click away
+            asked = (f"<p>The latest {_ASKINGS_SHOWN} of {len(askings)} askings:</p>"
+                     + table(askings[-_ASKINGS_SHOWN:])
+                     + f"<details><summary>All {len(askings)} askings</summary>"
+                     + table(askings) + "</details>")
         every = [str(a["score"]) for a in g["askings"]]
         # a long history: its ends in words (every score is in the picture and the table)
         scores = (" → ".join(every) if len(every) <= 8 else
@@ -324,9 +343,7 @@ class BankView:
             f"<p>Theme: <b>{esc(g['theme'])}</b>. Score over time (first to latest): "
             f"<b>{esc(scores)}</b>{legend}.</p>",
             score_picture(g["askings"], g["practice"], z),
-            "<table><thead><tr><th>company</th><th>stage</th><th>date</th><th>score</th>"
-            "<th>as you wrote it</th><th>similarity</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>",
+            asked,
         ]
         if g["latest_answer"]:
             parts.append(f"<p><b>Your latest answer:</b> {esc(g['latest_answer'])}</p>")
