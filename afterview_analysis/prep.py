@@ -37,7 +37,7 @@ from typing import Any
 
 from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
-from afterview_analysis.records import AfterviewError, Stage
+from afterview_analysis.records import CONTACT_ROLE_WORDS, AfterviewError, Stage
 from afterview_analysis.rules import (
     GOOD_PRACTICE,
     MIN_FOCUS_N,
@@ -122,10 +122,11 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
                         key=lambda iv: iv["starts_at"])
         forgotten = [latest[-1]["forgotten_strength"]] if latest else []
     own = journal.profile().questions()
-    people: dict[str, str | None] = {}
+    people: dict[str, tuple[str | None, str]] = {}  # name -> (title, interviewer/recruiter/HR)
     for person in journal.rows("interviewers"):
         if person["interview_id"] in here_ids:
-            people.setdefault(person["name"], person["title"])
+            role = CONTACT_ROLE_WORDS.get(person.get("contact_role"), "interviewer")
+            people.setdefault(person["name"], (person["title"], role))
     return {
         "company": shown, "stage": stage, "met_before": len(here),
         "ask_before_leaving": list(ASK_BEFORE_LEAVING),
@@ -134,7 +135,7 @@ def prep_sheet(journal: Journal, company: str, stage: str | None = None) -> dict
         "forgotten_strengths": forgotten, "recall_points": recall,
         "questions_to_ask": own or list(QUESTIONS_TO_ASK),
         "questions_to_ask_are_yours": bool(own),
-        "interviewers": [{"name": n, "title": t} for n, t in people.items()],
+        "interviewers": [{"name": n, "title": t, "role": r} for n, (t, r) in people.items()],
     }
 
 
@@ -324,10 +325,11 @@ def render_html(sheet: dict[str, Any]) -> str:
                      "page of the workbook and they replace these.</p>")
     parts.append("<ul>" + "".join(f"<li>{e(q)}</li>" for q in sheet["questions_to_ask"])
                  + "</ul>")
-    parts.append("<h2>Interviewers</h2>")
+    parts.append("<h2>Interviewers, recruiter and HR</h2>")
     if sheet["interviewers"]:
         parts.append("<ul>" + "".join(
-            f"<li>{e(p['name'])}{', ' + e(p['title']) if p['title'] else ''}</li>"
+            f"<li>{e(p['name'])}{', ' + e(p['title']) if p['title'] else ''}"
+            f"{' (' + e(p['role']) + ')' if p['role'] != 'interviewer' else ''}</li>"
             for p in sheet["interviewers"]) + "</ul>")
     else:
         parts.append("<p>Not known yet.</p>")

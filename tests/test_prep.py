@@ -39,7 +39,8 @@ def test_prep_writes_a_printable_page_for_a_company(demo_journal, capsys, tmp_pa
     assert "@media print" in page and f"Prep sheet: {company}" in page
     for heading in ("Ask before you leave", f"Questions {company} asked before",
                     "Asked at the final stage elsewhere", "Focus on",
-                    "Strengths you forgot to mention", "Questions to ask them", "Interviewers"):
+                    "Strengths you forgot to mention", "Questions to ask them",
+                    "Interviewers, recruiter and HR"):
         assert heading in page, heading
     assert "When can I expect to hear back" in page and "business card" in page
 
@@ -193,3 +194,17 @@ def test_a_focus_skill_whose_questions_are_listed_under_another_says_so(journal)
                                                                          ["Why us?"])
     assert second["skill"] == "preparation" and second["questions"] == []
     assert "No other question of the kinds that practise it yet" in prep.render_html(sheet)
+
+
+def test_the_people_you_met_say_who_is_the_recruiter(journal):
+    """An interviewer is listed by name and title; a recruiter or HR contact says so."""
+    from afterview_analysis.records import Interview, Interviewer
+
+    iv = Interview(company="Acme", role="Analyst", starts_at="2026-03-02T09:30Z")
+    journal.save_interview(iv, interviewers=[
+        Interviewer(interview_id=iv.id, name="Maya Keller", title="Head of Data"),
+        Interviewer(interview_id=iv.id, name="Omar Diaz", contact_role="recruiter"),
+        Interviewer(interview_id=iv.id, name="Ines Park", contact_role="hr")])
+    page = prep.render_html(prep.prep_sheet(journal, "Acme"))
+    assert "<li>Maya Keller, Head of Data</li>" in page
+    assert "<li>Omar Diaz (recruiter)</li>" in page and "<li>Ines Park (HR)</li>" in page
