@@ -70,6 +70,23 @@ _TABLES = ["interviews", "questions", "skill_scores", "playbook_steps", "employe
            "messages", "heads_ups"]
 
 
+def test_rows_of_interviews_left_out_of_the_frames_count_nowhere(demo_frames):
+    """A caller may filter the interviews only: every table of the report is then the
+    same as when the rows hung on the other interviews are removed too."""
+    kept = demo_frames["interviews"].iloc[::2]
+    only_interviews = dict(demo_frames, interviews=kept)
+    everything = dict(only_interviews)
+    for name in _TABLES[1:]:
+        table = demo_frames[name]
+        everything[name] = table[table["interview_id"].isin(kept["id"])]
+    assert len(everything["questions"]) < len(demo_frames["questions"])
+    ours = build_report(only_interviews, as_of="2026-11-20").tables
+    theirs = build_report(everything, as_of="2026-11-20").tables
+    for name, table in theirs.items():
+        pd.testing.assert_frame_equal(ours[name], table, obj=name)
+
+
+
 @given(st.fixed_dictionaries({t: st.sampled_from(["all", "none", "even", "odd", "reversed"])
                               for t in _TABLES}))
 def test_report_survives_any_rows_missing_from_any_table(demo_frames, keep):

@@ -25,8 +25,8 @@ import pandas as pd
 from afterview_analysis.analytics._frames import (
     AnalysisError,
     interviews,
-    rows_of_interviews,
     scores,
+    table,
 )
 from afterview_analysis.analytics._stats import (
     CONFIDENCE,
@@ -81,9 +81,10 @@ def calibration_points(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _mean_score(frames: Mapping[str, pd.DataFrame], name: str) -> pd.Series:
-    """Mean score of each interview's rows in ``frames[name]``, by interview id."""
-    rows = rows_of_interviews(frames, name, ["score"])
-    return scores(rows["score"]).groupby(rows["interview_id"], sort=False).mean()
+    """Mean score of each interview's rows in ``frames[name]``, by interview id (the
+    caller looks up the interviews of the journal)."""
+    rows = table(frames, name, ["interview_id", "score"])
+    return scores(rows["score"]).groupby(rows["interview_id"].astype("str"), sort=False).mean()
 
 
 def calibration(frames: Mapping[str, pd.DataFrame], min_n: int = MIN_OUTCOMES) -> pd.DataFrame:

@@ -24,8 +24,8 @@ from afterview_analysis.analytics._frames import (
     categorical,
     interviews,
     period_start,
-    rows_of_interviews,
     scores,
+    table,
 )
 from afterview_analysis.analytics._stats import quartiles, wilson_interval
 from afterview_analysis.analytics.compliance import JUDGED, STATUSES, step_deadlines
@@ -165,7 +165,9 @@ def answer_minutes(frames: Mapping[str, pd.DataFrame], freq: str = "QS") -> pd.D
     """
     starts = interviews(frames, ["starts_at"])
     period = period_start(starts["starts_at"], freq)
-    q = (rows_of_interviews(frames, "questions", ["category", "minutes"])
+    src = table(frames, "questions", ["interview_id", "category", "minutes"])
+    q = (src[["category", "minutes"]].assign(interview_id=src["interview_id"].astype("str"))
+         # a question of an interview not in the journal gets no period: left out below
          .merge(starts.assign(period=period), on="interview_id", how="left")
          .assign(minutes=lambda d: scores(d["minutes"]))
          .dropna(subset=["minutes", "period", "category"]))
