@@ -86,7 +86,7 @@ def _info_requests(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.
                             ["kind", "at", *(["id"] if "id" in events else [])])
     requests = (ev.assign(event_id=ev["id"].astype("str") if "id" in ev
                           else ev.index.astype("str"), anchor_at=utc(ev["at"]))
-                .query("kind == 'info_request' and anchor_at <= @now")
+                .loc[lambda d: (d["kind"] == "info_request") & (d["anchor_at"] <= now)]
                 [["event_id", "interview_id", "anchor_at"]])
     msg = table(frames, "messages", ["interview_id", "kind", "sent_at"])
     reply_to = (msg["reply_to_event_id"] if "reply_to_event_id" in msg
@@ -94,7 +94,7 @@ def _info_requests(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.
     replies = (msg[["kind"]]
                .assign(interview_id=msg["interview_id"].astype("str"),
                        sent_at=utc(msg["sent_at"]), reply_to=reply_to)
-               .query("kind == 'info_reply' and sent_at <= @now"))
+               .loc[lambda d: (d["kind"] == "info_reply") & (d["sent_at"] <= now)])
     linked = (replies.dropna(subset=["reply_to"]).groupby("reply_to", as_index=False)
               ["sent_at"].min().rename(columns={"reply_to": "event_id"}))
     info = requests.merge(linked, on="event_id", how="left")
@@ -104,7 +104,7 @@ def _info_requests(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.
     later = (info[info["sent_at"].isna()].reset_index()
              .merge(unlinked[["interview_id", "sent_at"]], on="interview_id",
                     suffixes=("_none", ""))
-             .query("sent_at >= anchor_at")
+             .loc[lambda d: d["sent_at"] >= d["anchor_at"]]
              .groupby("index")["sent_at"].min())
     info["sent_at"] = info["sent_at"].fillna(utc(later))
     return info.drop(columns="event_id").rename(columns={"sent_at": "done_at"})

@@ -59,7 +59,7 @@ def first_answers(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.D
     ``first_response_kind``, its earliest event other than a request for information."""
     ev = rows_of_interviews(frames, "employer_events", ["kind", "at"])
     return (ev.assign(at=utc(ev["at"]), kind=ev["kind"].astype("str"))
-            .query("at <= @now and kind != 'info_request'")
+            .loc[lambda d: (d["at"] <= now) & (d["kind"] != "info_request")]
             .sort_values("at", kind="stable")
             .drop_duplicates("interview_id")
             .rename(columns={"at": "first_response_at", "kind": "first_response_kind"}))

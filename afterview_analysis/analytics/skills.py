@@ -138,10 +138,12 @@ def score_history(
             parts.append(per.assign(kind=kind))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _HISTORY_COLUMNS.items()})
+    # one categorical of every area and of the kinds, so that the parts stack as they are
     areas = list(dict.fromkeys(a for p in parts for a in p["area"].cat.categories))
-    out = pd.concat(parts, ignore_index=True).astype({
-        "kind": pd.CategoricalDtype([p["kind"].iloc[0] for p in parts]),
-        "area": pd.CategoricalDtype(areas), "interview_id": "str", "n_questions": "int64"})
+    kinds = pd.CategoricalDtype([p["kind"].iloc[0] for p in parts])
+    out = pd.concat([p.assign(area=p["area"].cat.set_categories(areas),
+                              kind=p["kind"].astype(kinds)) for p in parts],
+                    ignore_index=True).astype({"interview_id": "str", "n_questions": "int64"})
     out["rolling_mean"] = (out.groupby(["kind", "area"], observed=True)["score"]
                            .rolling(window, min_periods=1).mean()
                            .droplevel(["kind", "area"]))
@@ -286,9 +288,13 @@ def _asked(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     latest = q.groupby("question", sort=False, observed=True).agg(
         latest_score=("score", "first"), times_asked=("score", "size"),
         next_time=("next_time", "first"))
-    lowest = (q.sort_values(["score", "at"], ascending=[True, False], na_position="last",
-                            kind="stable")
-              .drop_duplicates("question")[["question", "category", "score", "company", "at"]])
+    # each question's lowest-scored asking (the latest of equals; unscored only if never
+    # scored), lowest first: the few rows with the lowest score, then a sort of those
+    lowest_score = q.groupby("question", observed=True)["score"].transform("min")
+    lowest = (q[(q["score"] == lowest_score) | lowest_score.isna()]
+              .drop_duplicates("question")
+              .sort_values(["score", "at"], ascending=[True, False], na_position="last",
+                           kind="stable")[["question", "category", "score", "company", "at"]])
     out = (lowest.merge(latest.reset_index(), on="question", how="left")
            .astype({"question": "str"}))
     practice = frames.get("practice")
