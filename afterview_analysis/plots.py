@@ -327,14 +327,16 @@ def plot_reliability(table: pd.DataFrame, calibration: pd.DataFrame | None = Non
     err = np.vstack([t["observed_rate"] - t["low"], t["high"] - t["observed_rate"]])
     ax.errorbar(t["mean_predicted"], t["observed_rate"], yerr=err, fmt="o", capsize=3,
                 color="#4c72b0", label="observed, 95 % interval")
-    for _, row in t.iterrows():
+    for _, row in t.iterrows():  # the label turns inwards at the plot's edges
+        low, right = row["observed_rate"] < 0.1, row["mean_predicted"] > 0.85
         ax.annotate(f"n={int(row['n'])}", (row["mean_predicted"], row["observed_rate"]),
-                    textcoords="offset points", xytext=(6, -10), fontsize=7)
+                    textcoords="offset points", xytext=(-6 if right else 6, 4 if low else -10),
+                    ha="right" if right else "left", fontsize=7)
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlabel("predicted chance of advancing (mean in bin, 0-1)")
     ax.set_ylabel("share that advanced (0-1)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="best")  # wherever it hides no point
     return _place(fig)
 
 

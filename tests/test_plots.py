@@ -110,3 +110,30 @@ def test_empty_journal_says_not_enough_data(journal, name):
     fig = _all_figures(journal.frames())[name]
     assert "not enough data" in _texts(fig)
     assert plots.figure_png(fig).startswith(b"\x89PNG")
+
+
+def test_reliability_labels_stay_inside_the_picture_and_clear_of_the_legend():
+    """A bin at (0.95, 0.0) once had its "n=1" cut off below the axes; one at (0.1, 1.0)
+    had its label under the legend."""
+    import pandas as pd
+
+    table = pd.DataFrame({"bin": ["a", "b"], "n": [1, 3], "mean_predicted": [0.95, 0.1],
+                          "observed_rate": [0.0, 1.0], "low": [0.0, 0.4],
+                          "high": [0.8, 1.0]})
+    summary = pd.DataFrame({"brier": [0.3], "reference": [0.25], "n": [4],
+                            "verdict": ["not enough outcomes"], "base_rate": [0.5],
+                            "diff": [0.05], "diff_low": [None], "diff_high": [None]})
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = plots.plot_reliability(table, summary)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    inside, legend = ax.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_text().startswith("n=")]
+    assert [t.get_text() for t in labels] == ["n=1", "n=3"]
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, label.get_text()
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1, label.get_text()
+        assert not box.overlaps(legend), label.get_text()
