@@ -103,3 +103,24 @@ def test_report_survives_any_rows_missing_from_any_table(demo_frames, keep):
         assert set(tables[name]["interview_id"]) <= known, name
     if keep["interviews"] == "none":
         assert tables["history"].empty and tables["funnel"].empty
+
+
+@pytest.mark.parametrize(("as_of", "utc"), [
+    ("2026-03-29T01:59", "2026-03-29T00:59Z"),  # before the spring change: CET
+    ("2026-03-29T02:30", "2026-03-29T01:30Z"),  # a time the change skips: read as CET
+    ("2026-03-29T03:00", "2026-03-29T01:00Z"),  # after it: CEST
+    ("2026-10-25T02:30", "2026-10-25T00:30Z"),  # a time the autumn change repeats: the first
+    ("2026-10-25T03:00", "2026-10-25T02:00Z"),  # after it: CET
+])
+def test_a_report_for_a_local_time_at_a_clock_change_reads_it_as_the_command_line(
+        demo_frames, capsys, as_of, utc):
+    """``afterview report --as-of`` without an offset: the profile's zone, as every other
+    time option reads it, and a report, never a traceback, at a daylight-saving change."""
+    from afterview_analysis.analytics._frames import as_of_timestamp
+    from afterview_analysis.cli import _time_option
+
+    assert as_of_timestamp(as_of, "Europe/Berlin") == pd.Timestamp(utc)
+    assert as_of_timestamp(as_of, "Europe/Berlin") == _time_option("--as-of", as_of,
+                                                                    "Europe/Berlin")
+    frames = dict(demo_frames, profile=demo_frames["profile"].assign(timezone="Europe/Berlin"))
+    assert build_report(frames, as_of=as_of).as_of == pd.Timestamp(utc)

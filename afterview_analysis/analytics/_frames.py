@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -139,12 +140,15 @@ def as_of_timestamp(as_of: Any = None, zone: str = "UTC") -> pd.Timestamp:
 
     >>> as_of_timestamp("2026-03-14", "Europe/Berlin").isoformat()
     '2026-03-13T23:00:00+00:00'
+    >>> as_of_timestamp("2026-03-29T02:30", "Europe/Berlin").isoformat()  # skipped: CET
+    '2026-03-29T01:30:00+00:00'
     """
     if as_of is None:
         return pd.Timestamp(datetime.now().astimezone()).tz_convert("UTC")
     ts = pd.Timestamp(as_of)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(zone)
+    if ts.tzinfo is None:  # as the command line reads a time: a local time the clock
+        # skips or repeats at a change is read with the offset before the change
+        ts = pd.Timestamp(ts.to_pydatetime().replace(tzinfo=ZoneInfo(zone)))
     return ts.tz_convert("UTC")
 
 
