@@ -167,8 +167,7 @@ def step_deadlines(frames: Mapping[str, pd.DataFrame], as_of: Any = None) -> pd.
 
 def summarise_compliance(deadlines: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
     """:func:`playbook_compliance` of a :func:`step_deadlines` table."""
-    judged = deadlines[deadlines["status"].isin(JUDGED)
-                       & deadlines["step"].isin(STEPS)]
+    judged = deadlines[deadlines["status"].isin(JUDGED) & deadlines["step"].isin(STEPS)]
     step = categorical(judged["step"], STEPS)
     flags = pd.get_dummies(categorical(judged["status"], JUDGED)).set_axis(judged.index)
     if freq is None:

@@ -46,7 +46,12 @@ _DAY = pd.Timedelta(days=1)
 def ended(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
           columns: Sequence[str] = ()) -> pd.DataFrame:
     """The interviews that ended by ``now``: ``interview_id``, ``company`` (text),
-    ``ends_at``, ``feedback_by`` (the promised day, NaT when none) and ``columns``."""
+    ``ends_at``, ``feedback_by`` (the promised day, NaT when none) and ``columns``.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> ended(tiny_frames(), pd.Timestamp("2026-02-05", tz="UTC"))["interview_id"].tolist()
+    ['a', 'b']
+    """
     iv = interviews(frames, ["company", "ends_at", "feedback_by", *columns])
     return (iv[iv["ends_at"] <= now]
             .astype({"company": "str"})
@@ -56,7 +61,13 @@ def ended(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
 
 def first_answers(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp) -> pd.DataFrame:
     """Per interview the employer answered by ``now``: ``first_response_at`` and
-    ``first_response_kind``, its earliest event other than a request for information."""
+    ``first_response_kind``, its earliest event other than a request for information.
+
+    >>> from afterview_analysis.analytics._examples import tiny_frames
+    >>> a = first_answers(tiny_frames(), pd.Timestamp("2026-04-01", tz="UTC"))
+    >>> a[["interview_id", "first_response_kind"]].to_numpy().tolist()
+    [['a', 'rejection'], ['b', 'next_round']]
+    """
     ev = rows_of_interviews(frames, "employer_events", ["kind", "at"])
     return (ev.assign(at=utc(ev["at"]), kind=ev["kind"].astype("str"))
             .loc[lambda d: (d["at"] <= now) & (d["kind"] != "info_request")]
