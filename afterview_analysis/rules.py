@@ -10,14 +10,14 @@ Deadlines (the contract analysis and the agenda share):
   response (none is due if they answered);
 * reply to an information request: within 24 h of the request.
 
-Public API (pure functions over records; no pandas, so ``afterview agenda`` stays quick):
+Public API (pure functions over records; this module never imports pandas, so
+``afterview agenda`` stays quick):
 
 * :func:`deadlines` ``(ends_at, feedback_by, zone) -> {Step: due}``: the one definition of
   every playbook deadline. It takes one interview's end and promised date, or the columns
   of a whole table of interviews (pandas Series: the analysis computes every interview's
   deadlines in one pass with the same function); :func:`deadline` and :func:`due_at` ask
   it about one step of one interview.
-
 * :func:`steps_for` ``(interview, steps_done, events, messages, zone, *, now, heads_ups,
   profile) -> list[AgendaItem]``: the six steps (and one item per information request)
   of one interview, with due time, status and reason. The interview form uses it.
