@@ -478,13 +478,19 @@ def contacts_for(journal: Any, interview_id: str, kind: str | MessageKind,
 
 
 def earlier_greetings(journal: Any, name: str, exclude: str | None = None) -> list[str]:
-    """Greeting lines of the messages already written to ``name`` (oldest first)."""
+    """Greeting lines of the messages already written to ``name`` (oldest first).
+
+    Read from the stored rows, which were checked when written: the Messages form asks
+    this on every tone or recipient change, and building a record of every message of
+    the journal made each change take about 35 ms more on 1,000 interviews.
+    """
     wanted = " ".join(name.casefold().split())
+    created = Message.checks()["created_at"]  # the stored text as an aware datetime
+    mine = [m for m in journal.rows("messages")
+            if m["id"] != exclude and " ".join(m["recipient"].casefold().split()) == wanted]
     found = []
-    for m in sorted(journal.find(Message), key=lambda m: m.created_at):
-        if m.id == exclude or " ".join(m.recipient.casefold().split()) != wanted:
-            continue
-        line = greeting_line(m.body)
+    for m in sorted(mine, key=lambda m: created(m["created_at"])):
+        line = greeting_line(m["body"])
         if line:
             found.append(line)
     return found
