@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
+from afterview_analysis import questions as qb
 from afterview_analysis.journal import Journal
 from afterview_analysis.records import Practice, QuestionGroup, QuestionPin
 from afterview_analysis.widgets.bank import BankView, PrepView
 from tests.hostile import XSS_PAYLOADS, add_hostile_interview
-from tests.test_questions import log
+from tests.test_questions import groups_of, log
 from tests.test_widgets_hostile import live_markup
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -208,12 +209,23 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     from tests.test_questions import practice_journal
 
     assert PracticeView(journal).widget.layout.display == "none"  # an empty journal
-    log(journal, "Zed", 0, [("Name a tree you like.", "motivation", 2)])
+    ids = log(journal, "Zed", 0, [("Name a tree you like.", "motivation", 2)])
     view = PracticeView(journal)
     assert view.widget.layout.display is None
-    assert "not enough data" in view.sentence.value
-    assert "It takes 5 askings after a practice and 5 without" in view.sentence.value
-    assert "now 0 and 0, no category has 2 of each yet" in view.sentence.value
+    assert "Practice: none recorded yet." in view.sentence.value  # says how to start
+    assert "record a practice" in view.sentence.value
+    # practised after its only interview: nothing to compare yet, and it says why
+    g = next(g for g in groups_of(journal) if g["askings"][0]["id"] == ids[0])
+    qb.record_practice(journal, g["group"], ids, 4, at=datetime(2026, 2, 1, tzinfo=UTC))
+    text = PracticeView(journal).sentence.value
+    assert "no interview has asked a practised question since you practised it" in text
+    assert "1 practice record so far" in text
+    # practised before two interviews that asked it: some data, not enough yet
+    log(journal, "Zed", 40, [("Name a tree you like.", "motivation", 3)])
+    log(journal, "Zed", 41, [("Name a tree you like.", "motivation", 4)])
+    text = PracticeView(journal).sentence.value
+    assert "not enough data" in text and "It takes 5 askings after a practice" in text
+    assert "now 0 and 0, no category has 2 of each yet; 2 askings after a practice" in text
     practice_journal(journal, 5, 6)
     view = PracticeView(journal)
     text = view.sentence.value

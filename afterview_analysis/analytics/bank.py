@@ -132,9 +132,9 @@ def practice_effect(
     approximation 95 % interval from the categories' sample variances. Returns ``diff``,
     ``low``, ``high``; ``n_practised`` and ``n_unpractised`` (every scored asking),
     ``n_compared_practised`` and ``n_compared_unpractised`` (those in the categories
-    compared); ``categories`` (a DataFrame per category) and ``verdict``: "practised
-    questions scored higher", "... lower",
-    "no clear difference", or "not enough data" (fewer than ``min_n`` askings on either
+    compared); ``n_practice`` (practice records in ``frames``); ``categories`` (a
+    DataFrame per category) and ``verdict``: "practised questions scored higher", "...
+    lower", "no clear difference", or "not enough data" (fewer than ``min_n`` askings on either
     side in the categories compared). Pass ``askings`` (from :func:`bank_askings`) to
     reuse a grouping already made.
 
@@ -166,6 +166,7 @@ def practice_effect(
            "n_practised": int(scored["practised"].sum()),
            "n_unpractised": int((~scored["practised"]).sum()),
            "n_compared_practised": n1, "n_compared_unpractised": n0,
+           "n_practice": len(frames.get("practice", ())),
            "categories": cats.drop(columns=["var", "weight"]), "verdict": "not enough data"}
     if n1 < min_n or n0 < min_n:
         return out

@@ -434,6 +434,16 @@ def practice_parts(effect: dict) -> tuple[str, str]:
     cats = len(effect["categories"])
     where = (f"in the {cats} categor{'y' if cats == 1 else 'ies'} with at least 2 of each"
              if cats else "no category has 2 of each yet")
+    if effect["verdict"] == "not enough data" and not effect.get("n_practice"):
+        return ("Practice: none recorded yet.",
+                "On the Prepare page, open a question and record a practice (when, a 1-5 "
+                "self-score, your improved answer); once interviews after it ask practised "
+                "questions, this compares their scores with unpractised ones.")
+    if effect["verdict"] == "not enough data" and not effect["n_practised"]:
+        return ("Practice: no interview has asked a practised question since you practised "
+                "it.", f"{effect['n_practice']} practice record"
+                f"{'' if effect['n_practice'] == 1 else 's'} so far; the comparison "
+                "starts with the askings after them.")
     if effect["verdict"] == "not enough data":
         return ("Practice: not enough data yet to tell whether practised questions score "
                 "better than unpractised ones of the same category.",
