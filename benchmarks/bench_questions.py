@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling, loaded by file path
+from bench_cli import _afterview, _time
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -94,20 +96,6 @@ def run(quick: bool = False) -> list[dict]:
         "ratio": seconds / baseline,
         "target": f"< {TARGET_SECONDS:g} s", "ok": seconds < TARGET_SECONDS,
     }]
-
-
-def _afterview() -> list[str]:
-    script = Path(sys.executable).parent / "afterview"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from afterview_analysis.cli import main; "
-            "sys.exit(main())"]
-
-
-def _time(argv: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def _prep_rows(quick: bool) -> list[dict]:
