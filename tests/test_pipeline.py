@@ -142,3 +142,23 @@ def test_today_and_the_analysis_name_the_same_companies_gone_quiet(
     (status,) = employer_response_times(journal.frames(), as_of=now)["status"]
     assert (entry.group == "gone quiet") is quiet
     assert (status == "ghosting candidate") is quiet
+
+
+@pytest.mark.parametrize(("outcome_on", "group", "status"), [
+    ("2026-03-20", "decided", "decided"),  # rejected before "now" (no answer recorded)
+    ("2026-03-30", "gone quiet", "ghosting candidate"),  # the outcome is dated after it
+])
+def test_an_outcome_set_on_the_form_without_an_answer_is_decided_in_both(
+        journal, outcome_on, group, status):
+    """The user set "rejected" on the form and recorded no employer event: Today calls it
+    decided, and the analysis no longer names the company as gone quiet; until the
+    outcome's date both still count the silence."""
+    from afterview_analysis.analytics import employer_response_times
+
+    iv = make_interview(outcome="rejected", outcome_on=outcome_on)
+    journal.update(Profile(timezone="UTC"))
+    journal.add_many([iv, *_all_but_follow_up(iv)])
+    now = PROMISED_END + GONE_QUIET_AFTER + timedelta(days=2)  # 25 March
+    entry = _one([iv, *_all_but_follow_up(iv)], now)
+    (row,) = employer_response_times(journal.frames(), as_of=now).to_dict("records")
+    assert (entry.group, row["status"]) == (group, status)

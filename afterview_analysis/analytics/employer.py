@@ -43,6 +43,9 @@ GHOSTING_AFTER = 2 * FOLLOW_UP_AFTER
 _DAY = pd.Timedelta(days=1)
 
 
+#: Outcomes that settle an interview (Today's "decided"; a ghosted one is not).
+_DECIDED = ("offer", "rejected", "withdrawn", "advanced")
+
 def ended(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
           columns: Sequence[str] = ()) -> pd.DataFrame:
     """The interviews that ended by ``now``: ``interview_id``, ``company`` (text),
@@ -90,7 +93,9 @@ def employer_response_times(
     ``status``: "answered"; "ghosting candidate" when nothing came :data:`GHOSTING_AFTER`
     after the promised date (with no promised date, after the date the follow-up clock
     assumes, :data:`~afterview_analysis.rules.FEEDBACK_ASSUMED_AFTER` after the interview's
-    day: the same rule as Today's "gone quiet"), or the user marked it ghosted; "waiting"
+    day: the same rule as Today's "gone quiet"), or the user marked it ghosted; "decided"
+    when an outcome (offer, rejected, withdrawn, advanced) is known by ``as_of`` with no
+    answer recorded (as Today's "decided": such an interview never goes quiet); "waiting"
     otherwise. ``days_late`` stays NaN without a promised date. Interviews that have not ended by ``as_of`` are left
     out. Rows by the interview's end.
 
@@ -100,7 +105,7 @@ def employer_response_times(
     [['a', 6.92, 2.38, 'answered'], ['b', 5.17, -1.37, 'answered'], ['c', nan, nan, 'ghosting candidate']]
     """  # noqa: E501
     now = as_of_timestamp(as_of)
-    out = (ended(frames, now, ["stage", "outcome"])
+    out = (ended(frames, now, ["stage", "outcome", "outcome_on"])
            .astype({"stage": "str", "outcome": "str"})
            .merge(first_answers(frames, now), on="interview_id", how="left"))
     out["promised_at"] = end_of_day(out["feedback_by"], user_zone(frames))
@@ -112,9 +117,13 @@ def employer_response_times(
                    + FEEDBACK_ASSUMED_AFTER)
     quiet_from = out["promised_at"].fillna(end_of_day(assumed_day, zone))
     overdue = quiet_from.notna() & (now > quiet_from + GHOSTING_AFTER)
-    ghosted = ~answered & (overdue | (out["outcome"] == "ghosted"))
+    # an outcome set on the form with no answer recorded: decided (as on Today), never quiet
+    decided_on = (pd.to_datetime(out["outcome_on"], errors="coerce").astype("datetime64[us]")
+                  .dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward"))
+    decided = out["outcome"].isin(_DECIDED) & (decided_on.isna() | (decided_on <= now))
+    ghosted = ~answered & ~decided & (overdue | (out["outcome"] == "ghosted"))
     out["status"] = pd.Series("waiting", index=out.index, dtype="str").case_when(
-        [(answered, "answered"), (ghosted, "ghosting candidate")])
+        [(answered, "answered"), (decided, "decided"), (ghosted, "ghosting candidate")])
     cols = ["interview_id", "company", "stage", "ends_at", "feedback_by", "promised_at",
             "first_response_at", "first_response_kind", "days_to_response", "days_late",
             "status"]
