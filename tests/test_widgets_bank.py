@@ -213,6 +213,7 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     view = PracticeView(journal)
     assert view.widget.layout.display is None
     assert "Practice: none recorded yet." in view.sentence.value  # says how to start
+    assert view.toggle.layout.display == "none"  # and offers no empty table
     assert "record a practice" in view.sentence.value
     # practised after its only interview: nothing to compare yet, and it says why
     g = next(g for g in groups_of(journal) if g["askings"][0]["id"] == ids[0])
@@ -232,7 +233,7 @@ def test_reflect_says_whether_practice_paid_off_with_n_and_interval(journal):
     assert text.startswith("<p><b>Practice: practised questions scored higher.</b></p>")
     assert "2.5 points higher" in text  # the numbers after the answer
     assert "n = 5 practised, 6 unpractised askings, in the 1 category with" in text
-    assert "95 % interval" in text
+    assert "95 % interval" in text and view.toggle.layout.display is None
     assert view.table.value == ""
     view.toggle.value = True
     assert "technical" in view.table.value and "+2.50" in view.table.value

@@ -489,6 +489,8 @@ class PracticeView:
                  else len(journal.rows("questions")))
         if not asked:  # nothing to compare: Reflect says what to do
             self.widget.layout.display = "none"
+        if self.effect["categories"].empty:  # no numbers behind the sentence yet
+            self.toggle.layout.display = "none"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
