@@ -135,6 +135,76 @@ _QUESTIONS = {
     ],
     Category.SALARY: ["What are your salary expectations?"],
 }
+#: What the made-up candidate answered to each question, and what to say next time when
+#: it went badly (no random draws: the rest of the demo stays as it was).
+_ANSWERS: dict[str, tuple[str, str]] = {
+    "How would you deduplicate a table of customer records?": (
+        "Normalise names and emails, block on postcode, then rank candidate pairs with a "
+        "window function and keep the newest record.",
+        "Say how I would measure false merges before deleting anything."),
+    "Explain the difference between a left join and an anti join.": (
+        "A left join keeps every left row with matches or nulls; an anti join keeps only "
+        "the left rows without a match.",
+        "Give the NOT EXISTS example straight away; I drew it on paper too slowly."),
+    "How do you test a data pipeline?": (
+        "Schema and row-count checks on every load, dbt tests on keys, and a small fixture "
+        "dataset run in CI.",
+        "Mention the incident the fixture tests caught at my last job."),
+    "Walk me through a window function you wrote recently.": (
+        "A 28-day rolling retention rate per cohort with ROWS BETWEEN and a partition by "
+        "signup week.",
+        "Start from the business question, then the SQL."),
+    "How would you detect an anomaly in daily sales?": (
+        "A seasonal baseline per weekday with a rolling median and an alert outside three "
+        "MADs, reviewed weekly.",
+        "Explain why median and MAD rather than mean and standard deviation."),
+    "Tell me about a time you disagreed with a stakeholder.": (
+        "The churn definition: I showed both numbers side by side and we agreed on one, "
+        "written down for both teams.",
+        "Name the result: the two dashboards finally matched."),
+    "Describe a project that failed and what you learned.": (
+        "A forecasting model nobody used because I never asked how planners worked; now I "
+        "sit with users first.",
+        "Keep it under two minutes and end on what I do differently."),
+    "How do you prioritise competing requests?": (
+        "Impact against effort in a shared board, reviewed every Monday with the people "
+        "asking.",
+        "Give a concrete week, not the framework."),
+    "Tell me about explaining a result to a non-technical audience.": (
+        "One chart, one sentence of conclusion, and the caveat last: how I presented the "
+        "pricing test to sales.",
+        "Bring the actual slide; describing it lost them."),
+    "Design a metrics platform for a team of fifty analysts.": (
+        "A semantic layer over the warehouse, certified metrics owned by teams, and a "
+        "catalogue with lineage.",
+        "Start with who uses it and how many metrics, before the tools."),
+    "How would you build a near-real-time dashboard on event data?": (
+        "Stream events into a queue, aggregate per minute into a fast store, and show "
+        "freshness on the dashboard.",
+        "Ask how fresh is fresh enough before designing anything."),
+    "Design the data model for a subscription business.": (
+        "Customers, subscriptions with start and end dates, plan changes as events, and "
+        "invoices.",
+        "Cover upgrades mid-cycle and refunds: they asked and I stalled."),
+    "What kind of team do you do your best work in?": (
+        "Small, with clear owners, written decisions and a habit of reviewing each "
+        "other's queries.",
+        "Tie it to how their team works, from the job ad."),
+    "How do you like to receive feedback?": (
+        "Early and specific, ideally in the pull request or right after a meeting.",
+        "Give an example of feedback that changed how I work."),
+    "Why do you want to work here?": (
+        "Their data is the product, and the role owns the metrics the whole company "
+        "steers by.",
+        "Name the product and the team, not the industry."),
+    "Where do you see yourself in three years?": (
+        "Leading analytics for a product area and mentoring two or three analysts.",
+        "Connect it to the growth path they described."),
+    "What are your salary expectations?": (
+        "The researched range for the city and level, and openness about the whole "
+        "package.",
+        "Say the range first, then ask about the package."),
+}
 _STAGE_CATEGORIES = {
     Stage.SCREEN: [Category.MOTIVATION, Category.BEHAVIOURAL, Category.SALARY,
                    Category.CULTURE],
@@ -333,10 +403,9 @@ def _interview(rng, zone, company, role, domain, stage, day, start, span, *, las
     for pos, (cat, text, score) in enumerate(qs):
         out.append(Question(
             id=_id(rng), interview_id=iid, position=pos, text=text, category=cat,
-            answer="Answered with a recent example from my current role.",
+            answer=_ANSWERS[text][0],
             score=score, minutes=rng.randint(2, 15) if rng.random() < 0.7 else None,
-            next_time="Structure the answer first; name trade-offs explicitly."
-            if score <= 2 else None,
+            next_time=_ANSWERS[text][1] if score <= 2 else None,
         ))
     out += [SkillScore(id=_id(rng), interview_id=iid, skill=name, score=score)
             for name, score in skills.items()]

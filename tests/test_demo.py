@@ -86,3 +86,16 @@ def test_thank_yous_mostly_within_48_hours_and_some_ghosting():
     answered = {e.interview_id for e in records if isinstance(e, EmployerEvent)}
     ghosted = [i for i in records if isinstance(i, Interview) and i.outcome == "ghosted"]
     assert ghosted and not answered & {i.id for i in ghosted}
+
+
+def test_each_demo_question_has_its_own_answer_and_note():
+    """A first look at the bank, the prep sheet or an export shows answers that belong to
+    their questions, not one sentence copied everywhere."""
+    questions = [r for r in demo_records() if isinstance(r, Question)]
+    answers = {q.text: q.answer for q in questions}
+    assert len(set(answers.values())) == len(answers) >= 15  # one answer per question
+    assert all(q.answer and q.answer == answers[q.text] for q in questions)  # the same
+    notes = {q.next_time for q in questions if q.next_time}
+    low = {q.text for q in questions if q.score is not None and q.score <= 2}
+    assert len(notes) == len(low) >= 5  # a note per badly answered question
+    assert all(q.next_time is None for q in questions if q.score is not None and q.score > 2)
