@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 from afterview_analysis.records import EmployerEvent, EventKind, Interview, Outcome, Profile
 from afterview_analysis.rules import (
+    DECIDED,
     FEEDBACK_ASSUMED_AFTER,
     FOLLOW_UP_AFTER,
     INFO_REPLY,
@@ -62,7 +63,6 @@ GROUPS: dict[str, str] = {
     "gone quiet": "Gone quiet",
     "decided": "Decided",
 }
-_DECIDED = {Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.ADVANCED}
 _OUTCOME_WORDS = {
     Outcome.OFFER: "an offer",
     Outcome.REJECTED: "rejected",
@@ -102,7 +102,7 @@ def _group(iv: Interview, items: list[AgendaItem], answered: bool, now: datetime
     said = "they promised an answer by" if iv.feedback_by else "no date given; assumed"
     open_items = tuple(i for i in items if i.is_open)
     decided_on = iv.outcome_on is None or datetime.combine(iv.outcome_on, time(0), z) <= now
-    if iv.outcome in _DECIDED and decided_on:
+    if iv.outcome in DECIDED and decided_on:
         when = f" on {_day(iv.outcome_on, today)}" if iv.outcome_on else ""
         return PipelineEntry(iv, "decided", f"{_OUTCOME_WORDS[iv.outcome]}{when}", promised,
                              items=open_items)

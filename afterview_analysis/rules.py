@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # pandas only for the type hints: the agenda never imports it
 
 __all__ = [
     "DEADLINES",
+    "DECIDED",
     "END_OF_DAY",
     "FEEDBACK_ASSUMED_AFTER",
     "FOLLOW_UP_AFTER",
@@ -168,8 +169,9 @@ _ORDER = {name: i for i, name in enumerate(STEP_TITLES)}
 #: Messages that, once sent, count as the step done (a sent heads-up counts for
 #: contact_references too). The compliance analysis uses the same table.
 MESSAGE_STEP = records.MESSAGE_STEP
-# Outcomes that mean the employer answered (no follow-up needed) / the process is over.
-_ANSWERED = {Outcome.ADVANCED, Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN}
+#: Outcomes that settle an interview: the employer answered (no follow-up needed) or you
+#: withdrew. Today's "decided" and the analysis's "decided" use the same set.
+DECIDED = frozenset({Outcome.ADVANCED, Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN})
 _PROFILE_LINKS = (
     ("linkedin", "LinkedIn"),
     ("github", "GitHub"),
@@ -420,7 +422,7 @@ def steps_for(
                     key=lambda e: e.at)
 
     answer = next((e for e in events if e.kind != EventKind.INFO_REQUEST), None)
-    outcome_known = interview.outcome in _ANSWERED and (
+    outcome_known = interview.outcome in DECIDED and (
         interview.outcome_on is None or datetime.combine(interview.outcome_on, time(0), z) <= now
     )
     closed = outcome_known or (

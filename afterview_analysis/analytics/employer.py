@@ -31,7 +31,7 @@ from afterview_analysis.analytics._frames import (
 )
 from afterview_analysis.analytics._stats import quartiles, wilson_interval
 from afterview_analysis.records import Stage
-from afterview_analysis.rules import FEEDBACK_ASSUMED_AFTER, FOLLOW_UP_AFTER, end_of_day
+from afterview_analysis.rules import DECIDED, FEEDBACK_ASSUMED_AFTER, FOLLOW_UP_AFTER, end_of_day
 
 __all__ = ["GHOSTING_AFTER", "employer_response_summary", "employer_response_times",
            "summarise_employer_times"]
@@ -42,9 +42,6 @@ GHOSTING_AFTER = 2 * FOLLOW_UP_AFTER
 
 _DAY = pd.Timedelta(days=1)
 
-
-#: Outcomes that settle an interview (Today's "decided"; a ghosted one is not).
-_DECIDED = ("offer", "rejected", "withdrawn", "advanced")
 
 def ended(frames: Mapping[str, pd.DataFrame], now: pd.Timestamp,
           columns: Sequence[str] = ()) -> pd.DataFrame:
@@ -108,11 +105,11 @@ def employer_response_times(
     out = (ended(frames, now, ["stage", "outcome", "outcome_on"])
            .astype({"stage": "str", "outcome": "str"})
            .merge(first_answers(frames, now), on="interview_id", how="left"))
-    out["promised_at"] = end_of_day(out["feedback_by"], user_zone(frames))
+    zone = user_zone(frames)
+    out["promised_at"] = end_of_day(out["feedback_by"], zone)
     out["days_to_response"] = (out["first_response_at"] - out["ends_at"]) / _DAY
     out["days_late"] = (out["first_response_at"] - out["promised_at"]) / _DAY
     answered = out["first_response_at"].notna()
-    zone = user_zone(frames)
     assumed_day = (out["ends_at"].dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
                    + FEEDBACK_ASSUMED_AFTER)
     quiet_from = out["promised_at"].fillna(end_of_day(assumed_day, zone))
@@ -120,7 +117,8 @@ def employer_response_times(
     # an outcome set on the form with no answer recorded: decided (as on Today), never quiet
     decided_on = (pd.to_datetime(out["outcome_on"], errors="coerce").astype("datetime64[us]")
                   .dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward"))
-    decided = out["outcome"].isin(_DECIDED) & (decided_on.isna() | (decided_on <= now))
+    decided = (out["outcome"].isin([o.value for o in DECIDED])
+               & (decided_on.isna() | (decided_on <= now)))
     ghosted = ~answered & ~decided & (overdue | (out["outcome"] == "ghosted"))
     out["status"] = pd.Series("waiting", index=out.index, dtype="str").case_when(
         [(answered, "answered"), (decided, "decided"), (ghosted, "ghosting candidate")])
