@@ -286,18 +286,16 @@ class MessagesView:
             self.open_for(interview_id, kind or MessageKind.THANK_YOU.value, recipient,
                           event_id=event_id)
         elif (item := next_message(journal, now())) is not None:
-            from afterview_analysis.widgets.today import DRAFT_KIND
+            from afterview_analysis.widgets.today import DRAFT_KIND, STATUS_COLOURS, when_words
 
             self.open_for(item.interview_id, DRAFT_KIND[item.step].value,
                           event_id=item.event_id)
-            when = item.due_at.astimezone(ZoneInfo(self.zone))
-            colour = "#b42318" if item.status == "overdue" else "#57606a"
             self.next_note.value = (
                 f"<div style='margin:2px 0 6px'>Next on your agenda: <b>{esc(item.title)}</b>"
-                f" · {esc(item.company)} ({esc(item.role)}), <span style='color:{colour}'>"
-                f"{item.status} {'since' if item.status == 'overdue' else 'by'} "
-                f"{when:%a} {when.day} {when:%b %H:%M}</span>. Pick another interview or kind "
-                "below for a different message.</div>")
+                f" · {esc(item.company)} ({esc(item.role)}), <span style='color:"
+                f"{STATUS_COLOURS[item.status]}'>{item.status} "
+                f"{when_words(item, ZoneInfo(self.zone))}</span>. Pick another interview or "
+                "kind below for a different message.</div>")
         else:
             self._refresh_recipients()
             self.write_draft()

@@ -57,7 +57,8 @@ from afterview_analysis.widgets._common import (
 )
 from afterview_analysis.widgets.interview_state import FIELD_LABELS, build_record
 
-__all__ = ["DRAFT_KIND", "TodayState", "TodayView", "agenda_rows"]
+__all__ = ["DRAFT_KIND", "STATUS_COLOURS", "TodayState", "TodayView", "agenda_rows",
+           "when_words"]
 
 #: The agenda steps that are a message, and the message that does them.
 DRAFT_KIND: dict[str, MessageKind] = {
@@ -67,7 +68,6 @@ DRAFT_KIND: dict[str, MessageKind] = {
     INFO_REPLY: MessageKind.INFO_REPLY,
     FOLLOW_UP_AGAIN: MessageKind.FOLLOW_UP,
 }
-_COLOURS = {"done": "#1a7f37", "due": "#57606a", "overdue": "#b42318", "missed": "#8a6d3b"}
 _BUTTON = dict(width="92px", min_width="92px", flex="0 0 auto")
 _RECENT_DONE_DAYS = 7
 
@@ -81,6 +81,27 @@ def agenda_rows(items: list[AgendaItem], now: datetime) -> list[AgendaItem]:
                    and (now - i.done_at).days < _RECENT_DONE_DAYS),
                   key=lambda i: i.done_at, reverse=True)
     return [*overdue, *due, *done]
+
+
+def when_words(item: AgendaItem, zone: ZoneInfo) -> str:
+    """An agenda item's time in words: "since Mon 23 Nov 23:59" (overdue), "by ..." (due),
+    or when it was done.
+
+    >>> from datetime import datetime, UTC
+    >>> item = AgendaItem("i", "Acme", "Analyst", "thank_you",
+    ...                   datetime(2026, 11, 23, 22, 59, tzinfo=UTC), "overdue", "")
+    >>> when_words(item, ZoneInfo("Europe/Berlin"))
+    'since Mon 23 Nov 23:59'
+    """
+    if item.status == "done":
+        return f"{item.done_at.astimezone(zone):%a %-d %b %H:%M}"
+    return f"{'since' if item.status == 'overdue' else 'by'} " \
+        f"{item.due_at.astimezone(zone):%a %-d %b %H:%M}"
+
+
+#: The colour of each agenda status, on Today and in the Messages pointer.
+STATUS_COLOURS = {"done": "#1a7f37", "due": "#57606a", "overdue": "#b42318",
+                  "missed": "#8a6d3b"}
 
 
 @dataclass
@@ -129,17 +150,11 @@ class _Row:
 
     def show(self, item: AgendaItem, zone: ZoneInfo, now: datetime, links: str) -> None:
         self.item = item
-        due = item.due_at.astimezone(zone)
-        if item.status == "done":
-            when = f"{item.done_at.astimezone(zone):%a %-d %b %H:%M}"
-        elif item.status == "overdue":
-            when = f"since {due:%a %-d %b %H:%M}"
-        else:
-            when = f"by {due:%a %-d %b %H:%M}"
+        when = when_words(item, zone)
         reason = links if item.step == Step.REVIEW_PROFILES.value else (
             f"<small>{esc(item.reason)}</small>")
         text = (f"<div style='line-height:1.45;padding:3px 0'>"
-                f"<span style='color:{_COLOURS.get(item.status, '#57606a')}'><b>"
+                f"<span style='color:{STATUS_COLOURS.get(item.status, '#57606a')}'><b>"
                 f"{esc(item.status)}</b> {esc(when)}</span> · <b>{esc(item.title)}</b> · "
                 f"{esc(item.company)} ({esc(item.role)})<br>{reason}</div>")
         if self.text.value != text:
@@ -372,8 +387,8 @@ class TodayView:
         n_due = sum(i.status == "due" for i in st.items)
         n_done = sum(i.status == "done" for i in st.items)
         self.agenda_head.value = (
-            f"<p><b style='color:{_COLOURS['overdue']}'>{n_over} overdue</b> · {n_due} due · "
-            f"{n_done} done this week</p>" if st.items else
+            f"<p><b style='color:{STATUS_COLOURS['overdue']}'>{n_over} overdue</b> · "
+            f"{n_due} due · {n_done} done this week</p>" if st.items else
             "<p><i>Nothing due, nothing overdue, nothing done this week.</i></p>")
         links = profile_links_html(self.journal.profile())
         rows: dict[str, _Row] = {}
