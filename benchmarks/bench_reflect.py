@@ -42,14 +42,6 @@ SECTIONS = ("practise_next", "improving", "employers", "on_time", "gut_feeling",
             "habits")
 
 
-def _demo(folder: Path) -> Path:
-    path = folder / "demo.sqlite"
-    afterview = Path(sys.executable).with_name("afterview")
-    subprocess.run([str(afterview), "demo", "--journal", str(path)], check=True,
-                   capture_output=True, timeout=120)
-    return path
-
-
 def first_render(path: str) -> dict[str, float]:
     """Seconds for the imports, then for the notebook's first render (in this process)."""
     t0 = time.perf_counter()
@@ -186,7 +178,10 @@ def run(quick: bool = False) -> list[dict]:
     n_interviews = 200 if quick else 1_000
     with tempfile.TemporaryDirectory(prefix="afterview-bench-reflect-") as tmp:
         folder = Path(tmp)
-        demo = _demo(folder)
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_notebooks import _demo_journal  # the demo in a fresh file, as there
+
+        demo = _demo_journal(folder)
         first = _first_in_fresh_processes(demo, runs)
         old, new = _drawing(demo, repeat)
         picker = _picker(folder, n_interviews, repeat)
